@@ -143,10 +143,18 @@ var commonNodeProps = []PropDef{
 	{Name: "synthetic", Type: PropBool, Filterable: true},
 }
 
-func fs(name string) PropDef { return PropDef{Name: name, Type: PropString, Filterable: true, Sortable: true} }
-func fd(name string) PropDef { return PropDef{Name: name, Type: PropDate, Filterable: true, Sortable: true} }
-func fi(name string) PropDef { return PropDef{Name: name, Type: PropInt, Filterable: true, Sortable: true} }
-func fb(name string) PropDef { return PropDef{Name: name, Type: PropBool, Filterable: true, Sortable: true} }
+func fs(name string) PropDef {
+	return PropDef{Name: name, Type: PropString, Filterable: true, Sortable: true}
+}
+func fd(name string) PropDef {
+	return PropDef{Name: name, Type: PropDate, Filterable: true, Sortable: true}
+}
+func fi(name string) PropDef {
+	return PropDef{Name: name, Type: PropInt, Filterable: true, Sortable: true}
+}
+func fb(name string) PropDef {
+	return PropDef{Name: name, Type: PropBool, Filterable: true, Sortable: true}
+}
 func fl(name string) PropDef { return PropDef{Name: name, Type: PropStringList} }
 func fm(name string) PropDef {
 	return PropDef{Name: name, Type: PropString, Multilingual: true, Filterable: true, Sortable: true}
