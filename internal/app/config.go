@@ -1,0 +1,143 @@
+// Package app wires emnkg together: configuration from flags and
+// environment, opening the configured store, and loading the factual seed.
+package app
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is emnkg's configuration. Every field has a default, an
+// environment variable and a flag; flags win over the environment, which
+// wins over the default.
+type Config struct {
+	Addr            string
+	DataDir         string
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	CORSOrigins     []string
+	CORSCredentials bool
+	Introspection   bool
+	LogFormat       string
+	LogLevel        string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// setting describes one configuration entry.
+type setting struct {
+	flag, env, usage string
+	store            bool // belongs to the store flags (shared by every command)
+	bind             binder
+	def              string
+}
+
+// binder registers one flag on fs with default def, filling c; it fails
+// when def (taken from the environment) does not parse.
+type binder func(fs *flag.FlagSet, c *Config, name, def, usage string) error
+
+func str(get func(*Config) *string) binder {
+	return func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+		fs.StringVar(get(c), name, def, usage)
+		return nil
+	}
+}
+
+func settings() []setting {
+	return []setting{
+		{flag: "addr", env: "EMNKG_ADDR", def: "127.0.0.1:8080", usage: "address the HTTP server listens on",
+			bind: str(func(c *Config) *string { return &c.Addr })},
+		{flag: "data", env: "EMNKG_DATA", def: "./data", store: true,
+			usage: "directory of the embedded store (used when no Neo4j URI is set)",
+			bind:  str(func(c *Config) *string { return &c.DataDir })},
+		{flag: "neo4j-uri", env: "NEO4J_URI", store: true,
+			usage: "Neo4j URI (bolt://host:7687 or neo4j://host:7687 for cluster routing); empty uses the embedded store",
+			bind:  str(func(c *Config) *string { return &c.Neo4jURI })},
+		{flag: "neo4j-user", env: "NEO4J_USER", def: "neo4j", store: true, usage: "Neo4j user name",
+			bind: str(func(c *Config) *string { return &c.Neo4jUser })},
+		{flag: "neo4j-password", env: "NEO4J_PASSWORD", store: true, usage: "Neo4j password (prefer the environment variable)",
+			bind: str(func(c *Config) *string { return &c.Neo4jPassword })},
+		{flag: "neo4j-database", env: "NEO4J_DATABASE", store: true, usage: "Neo4j database name; empty uses the server's default database",
+			bind: str(func(c *Config) *string { return &c.Neo4jDatabase })},
+		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",
+			usage: "comma-separated origins allowed to call the API from browsers; empty allows only http://localhost:* and http://127.0.0.1:*; * allows any (never with credentials)",
+			bind: func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+				c.CORSOrigins = splitList(def)
+				fs.Func(name, usage, func(v string) error {
+					c.CORSOrigins = splitList(v)
+					return nil
+				})
+				return nil
+			}},
+		{flag: "cors-credentials", env: "EMNKG_CORS_CREDENTIALS", def: "false",
+			usage: "allow credentialed cross-origin requests (not allowed with the * origin)",
+			bind:  boolean(func(c *Config) *bool { return &c.CORSCredentials })},
+		{flag: "introspection", env: "EMNKG_INTROSPECTION", def: "true",
+			usage: "serve schema introspection and GraphiQL at /",
+			bind:  boolean(func(c *Config) *bool { return &c.Introspection })},
+		{flag: "log-format", env: "EMNKG_LOG_FORMAT", def: "text", usage: "log format: text or json",
+			bind: str(func(c *Config) *string { return &c.LogFormat })},
+		{flag: "log-level", env: "EMNKG_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error",
+			bind: str(func(c *Config) *string { return &c.LogLevel })},
+		{flag: "request-timeout", env: "EMNKG_REQUEST_TIMEOUT", def: "30s", usage: "time limit of one GraphQL request",
+			bind: duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{flag: "shutdown-timeout", env: "EMNKG_SHUTDOWN_TIMEOUT", def: "15s", usage: "time given to in-flight requests on shutdown",
+			bind: duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	}
+}
+
+func boolean(get func(*Config) *bool) binder {
+	return func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+		b, err := strconv.ParseBool(def)
+		fs.BoolVar(get(c), name, b, usage)
+		return err
+	}
+}
+
+func duration(get func(*Config) *time.Duration) binder {
+	return func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+		d, err := time.ParseDuration(def)
+		fs.DurationVar(get(c), name, d, usage)
+		return err
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// BindFlags registers the flags of a command on fs, with defaults taken
+// from the environment (getenv), and returns the config they fill. With
+// storeOnly, only the store flags are registered.
+func BindFlags(fs *flag.FlagSet, getenv func(string) string, storeOnly bool) (*Config, error) {
+	c := &Config{}
+	var bad []string
+	for _, s := range settings() {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		if storeOnly && !s.store {
+			continue
+		}
+		usage := fmt.Sprintf("%s (env %s)", s.usage, s.env)
+		if err := s.bind(fs, c, s.flag, def, usage); err != nil {
+			bad = append(bad, fmt.Sprintf("%s=%q", s.env, def))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("invalid environment value %s", strings.Join(bad, ", "))
+	}
+	return c, nil
+}
