@@ -496,6 +496,9 @@ func normalizeValue(t PropType, v any) (any, error) {
 // and normalises their properties in place. Relationship ends that are not
 // in g are returned, for the store to check against what it holds.
 func ValidateGraph(g *Graph) (missingEnds []string, err error) {
+	if g == nil {
+		return nil, Errorf(EINVALID, "No graph to import.")
+	}
 	kinds := make(map[string]Kind, len(g.Nodes))
 	for i, n := range g.Nodes {
 		if n == nil {
