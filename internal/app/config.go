@@ -32,7 +32,7 @@ type Config struct {
 // setting describes one configuration entry.
 type setting struct {
 	flag, env, usage string
-	store            bool // belongs to the store flags (shared by every command)
+	common           bool // shared by every command (store and logging flags)
 	bind             binder
 	def              string
 }
@@ -52,17 +52,17 @@ func settings() []setting {
 	return []setting{
 		{flag: "addr", env: "EMNKG_ADDR", def: "127.0.0.1:8080", usage: "address the HTTP server listens on",
 			bind: str(func(c *Config) *string { return &c.Addr })},
-		{flag: "data", env: "EMNKG_DATA", def: "./data", store: true,
+		{flag: "data", env: "EMNKG_DATA", def: "./data", common: true,
 			usage: "directory of the embedded store (used when no Neo4j URI is set)",
 			bind:  str(func(c *Config) *string { return &c.DataDir })},
-		{flag: "neo4j-uri", env: "NEO4J_URI", store: true,
+		{flag: "neo4j-uri", env: "NEO4J_URI", common: true,
 			usage: "Neo4j URI (bolt://host:7687 or neo4j://host:7687 for cluster routing); empty uses the embedded store",
 			bind:  str(func(c *Config) *string { return &c.Neo4jURI })},
-		{flag: "neo4j-user", env: "NEO4J_USER", def: "neo4j", store: true, usage: "Neo4j user name",
+		{flag: "neo4j-user", env: "NEO4J_USER", def: "neo4j", common: true, usage: "Neo4j user name",
 			bind: str(func(c *Config) *string { return &c.Neo4jUser })},
-		{flag: "neo4j-password", env: "NEO4J_PASSWORD", store: true, usage: "Neo4j password (prefer the environment variable)",
+		{flag: "neo4j-password", env: "NEO4J_PASSWORD", common: true, usage: "Neo4j password (prefer the environment variable)",
 			bind: str(func(c *Config) *string { return &c.Neo4jPassword })},
-		{flag: "neo4j-database", env: "NEO4J_DATABASE", store: true, usage: "Neo4j database name; empty uses the server's default database",
+		{flag: "neo4j-database", env: "NEO4J_DATABASE", common: true, usage: "Neo4j database name; empty uses the server's default database",
 			bind: str(func(c *Config) *string { return &c.Neo4jDatabase })},
 		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",
 			usage: "comma-separated origins allowed to call the API from browsers; empty allows only http://localhost:* and http://127.0.0.1:*; * allows any (never with credentials)",
@@ -80,9 +80,9 @@ func settings() []setting {
 		{flag: "introspection", env: "EMNKG_INTROSPECTION", def: "true",
 			usage: "serve schema introspection and GraphiQL at /",
 			bind:  boolean(func(c *Config) *bool { return &c.Introspection })},
-		{flag: "log-format", env: "EMNKG_LOG_FORMAT", def: "text", usage: "log format: text or json",
+		{flag: "log-format", env: "EMNKG_LOG_FORMAT", def: "text", common: true, usage: "log format: text or json",
 			bind: str(func(c *Config) *string { return &c.LogFormat })},
-		{flag: "log-level", env: "EMNKG_LOG_LEVEL", def: "info", usage: "log level: debug, info, warn or error",
+		{flag: "log-level", env: "EMNKG_LOG_LEVEL", def: "info", common: true, usage: "log level: debug, info, warn or error",
 			bind: str(func(c *Config) *string { return &c.LogLevel })},
 		{flag: "request-timeout", env: "EMNKG_REQUEST_TIMEOUT", def: "30s", usage: "time limit of one GraphQL request",
 			bind: duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
@@ -119,7 +119,8 @@ func splitList(s string) []string {
 
 // BindFlags registers the flags of a command on fs, with defaults taken
 // from the environment (getenv), and returns the config they fill. With
-// storeOnly, only the store flags are registered.
+// storeOnly, only the flags every command shares (store and logging) are
+// registered.
 func BindFlags(fs *flag.FlagSet, getenv func(string) string, storeOnly bool) (*Config, error) {
 	c := &Config{}
 	var bad []string
@@ -128,7 +129,7 @@ func BindFlags(fs *flag.FlagSet, getenv func(string) string, storeOnly bool) (*C
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		if storeOnly && !s.store {
+		if storeOnly && !s.common {
 			continue
 		}
 		usage := fmt.Sprintf("%s (env %s)", s.usage, s.env)
