@@ -11,7 +11,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/emnkg/emnkg/graph"
-		"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/seed"
 	"github.com/emnkg/emnkg/internal/sqlite"
 )

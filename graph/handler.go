@@ -12,9 +12,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/emnkg/emnkg/internal/auth"
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
@@ -24,16 +26,39 @@ type HandlerOptions struct {
 	Introspection bool
 	// QueryCacheSize is the number of parsed queries kept.
 	QueryCacheSize int
+	// Authenticator turns bearer tokens into principals; nil treats every
+	// caller as anonymous.
+	Authenticator *auth.Authenticator
+	// ReadsNeedAuth makes every operation require an authenticated caller.
+	ReadsNeedAuth bool
+	// WebsocketOrigins are host patterns (e.g. "dash.example.org",
+	// "localhost:*") whose pages may open subscriptions over websockets;
+	// same-origin pages always may.
+	WebsocketOrigins []string
 }
 
 // NewHandler returns the GraphQL HTTP handler over r, with explicit
 // transports (GET and POST), a parsed-query cache, error codes on every
 // error, and panics turned into INTERNAL errors.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{Auth: r.authDirective}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+			OriginPatterns: opts.WebsocketOrigins}},
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			p, err := authenticate(ctx, opts.Authenticator, payload.Authorization())
+			if err != nil {
+				return ctx, nil, errors.New(emnkg.ErrorMessage(err))
+			}
+			return context.WithValue(auth.WithPrincipal(ctx, p), authenticatedKey{}, true), nil, nil
+		},
+	})
 	if opts.QueryCacheSize <= 0 {
 		opts.QueryCacheSize = 1000
 	}
@@ -42,6 +67,18 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if done, _ := ctx.Value(authenticatedKey{}).(bool); !done {
+			// HTTP transports: authenticate the Authorization header.
+			// Websockets authenticated their connection_init already.
+			p, err := authenticate(ctx, opts.Authenticator, graphql.GetOperationContext(ctx).Headers.Get("Authorization"))
+			if err != nil {
+				return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", presentError(ctx, r, err).Message))
+			}
+			ctx = auth.WithPrincipal(ctx, p)
+		}
+		if opts.ReadsNeedAuth && auth.PrincipalFrom(ctx).IsAnonymous() {
+			return graphql.OneShot(graphql.ErrorResponse(ctx, "This server needs a bearer token for every request."))
+		}
 		return next(withLoaders(ctx, r.Store, r.BatchWait))
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
@@ -52,6 +89,23 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		return errors.New("panic")
 	})
 	return srv
+}
+
+// authenticatedKey marks a context whose caller is already authenticated
+// (a websocket's connection_init).
+type authenticatedKey struct{}
+
+// authenticate resolves an Authorization header value to a principal;
+// without an authenticator every caller is anonymous, and a token is then
+// refused rather than ignored.
+func authenticate(ctx context.Context, a *auth.Authenticator, authorization string) (auth.Principal, error) {
+	if a == nil {
+		if authorization != "" {
+			return auth.Principal{}, emnkg.Errorf(emnkg.EUNAUTHORIZED, "This server accepts no tokens.")
+		}
+		return auth.Anonymous(), nil
+	}
+	return a.Authenticate(ctx, authorization)
 }
 
 // Codes returned in extensions.code.
@@ -73,6 +127,7 @@ var codeOf = map[string]string{
 	emnkg.EFORBIDDEN:    CodeForbidden,
 	emnkg.EUNAVAILABLE:  CodeUnavailable,
 	emnkg.EINTERNAL:     CodeInternal,
+	emnkg.ENOTSUPPORTED: "NOT_SUPPORTED",
 }
 
 // presentError turns any error into a client-safe GraphQL error with a

@@ -8,10 +8,14 @@ package graph
 import (
 	"context"
 
-	"github.com/emnkg/emnkg/internal/emnkg"
-
 	"github.com/emnkg/emnkg/graph/model"
+	"github.com/emnkg/emnkg/internal/emnkg"
 )
+
+// History is the resolver for the history field.
+func (r *countryResolver) History(ctx context.Context, obj *model.Country, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
 
 // NationalContactPoints is the resolver for the nationalContactPoints field.
 func (r *countryResolver) NationalContactPoints(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.NationalContactPointRelationshipConnection, error) {
@@ -53,6 +57,11 @@ func (r *countryResolver) CoFinances(ctx context.Context, obj *model.Country, fi
 func (r *countryResolver) ReportedOnBy(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.DocumentRelationshipConnection, error) {
 	return relConnection[model.DocumentRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelReportsOn, emnkg.DirectionIn, emnkg.KindDocument},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *documentResolver) History(ctx context.Context, obj *model.Document, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // GlossaryTerms is the resolver for the glossaryTerms field.
@@ -133,6 +142,11 @@ func (r *documentResolver) FundedBy(ctx context.Context, obj *model.Document, fi
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
 }
 
+// History is the resolver for the history field.
+func (r *fundResolver) History(ctx context.Context, obj *model.Fund, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
 // EstablishedBy is the resolver for the establishedBy field.
 func (r *fundResolver) EstablishedBy(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.DocumentRelationshipConnection, error) {
 	return relConnection[model.DocumentRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelEstablishedBy, emnkg.DirectionOut, emnkg.KindDocument},
@@ -143,6 +157,11 @@ func (r *fundResolver) EstablishedBy(ctx context.Context, obj *model.Fund, first
 func (r *fundResolver) Funds(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.NodeRelationshipConnection, error) {
 	return relConnection[model.NodeRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelFundedBy, emnkg.DirectionIn, ""},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *glossaryTermResolver) History(ctx context.Context, obj *model.GlossaryTerm, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // Broader is the resolver for the broader field.
@@ -167,6 +186,11 @@ func (r *glossaryTermResolver) Related(ctx context.Context, obj *model.GlossaryT
 func (r *glossaryTermResolver) Documents(ctx context.Context, obj *model.GlossaryTerm, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.DocumentRelationshipConnection, error) {
 	return relConnection[model.DocumentRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelUsesTerm, emnkg.DirectionIn, emnkg.KindDocument},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *nationalContactPointResolver) History(ctx context.Context, obj *model.NationalContactPoint, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // Country is the resolver for the country field.
@@ -237,6 +261,11 @@ func (r *nationalContactPointResolver) Staff(ctx context.Context, obj *model.Nat
 func (r *nationalContactPointResolver) LocatedIn(ctx context.Context, obj *model.NationalContactPoint, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.CountryRelationshipConnection, error) {
 	return relConnection[model.CountryRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelLocatedIn, emnkg.DirectionOut, emnkg.KindCountry},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *networkResolver) History(ctx context.Context, obj *model.Network, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // Members is the resolver for the members field.
@@ -327,6 +356,11 @@ func (r *networkResolver) ServiceProviders(ctx context.Context, obj *model.Netwo
 func (r *networkResolver) Publications(ctx context.Context, obj *model.Network, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.DocumentRelationshipConnection, error) {
 	return relConnection[model.DocumentRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelPublishedBy, emnkg.DirectionIn, emnkg.KindDocument},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *organisationResolver) History(ctx context.Context, obj *model.Organisation, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // HostedContactPoints is the resolver for the hostedContactPoints field.
@@ -428,6 +462,11 @@ func (r *organisationResolver) ProvidesServicesTo(ctx context.Context, obj *mode
 func (r *organisationResolver) Staff(ctx context.Context, obj *model.Organisation, first *int, after *string, last *int, before *string, where map[string]any, orderBy []map[string]any, relationshipWhere map[string]any, relationshipOrderBy []map[string]any) (*model.PersonRelationshipConnection, error) {
 	return relConnection[model.PersonRelationshipConnection](ctx, r.Resolver, obj.ID, relSpec{emnkg.RelWorksFor, emnkg.DirectionIn, emnkg.KindPerson},
 		pageArgs{first, last, after, before}, where, orderBy, relationshipWhere, relationshipOrderBy)
+}
+
+// History is the resolver for the history field.
+func (r *personResolver) History(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
 }
 
 // WorksFor is the resolver for the worksFor field.

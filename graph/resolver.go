@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/pubsub"
 )
 
 //go:generate go run github.com/99designs/gqlgen generate
@@ -23,6 +24,13 @@ type Resolver struct {
 	// BatchWait is how long a loader waits to gather sibling requests into
 	// one store round trip.
 	BatchWait time.Duration
+	// CypherEnabled allows researchers to run read-only Cypher.
+	CypherEnabled bool
+	// Changes carries committed change records to subscribers; nil
+	// disables live changes.
+	Changes *pubsub.Broker[emnkg.ChangeRecord]
+	// Clock returns the current time; nil means time.Now.
+	Clock func() time.Time
 }
 
 // NewResolver returns a resolver over store with default settings.
@@ -30,5 +38,6 @@ func NewResolver(store emnkg.Store, logger *slog.Logger) *Resolver {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Resolver{Store: store, Logger: logger, DefaultPageSize: 100, BatchWait: 5 * time.Millisecond}
+	return &Resolver{Store: store, Logger: logger, DefaultPageSize: 100, BatchWait: 5 * time.Millisecond,
+		Changes: pubsub.New[emnkg.ChangeRecord](256)}
 }

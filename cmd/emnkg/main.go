@@ -28,6 +28,8 @@ Commands:
             an empty store is first loaded with the factual EMN dataset
   migrate   create the store's constraints and indexes, then exit
   seed      load or reload the factual EMN dataset (idempotent), then exit
+  generate  import a synthetic test graph (emnkg generate --nodes N --seed S)
+  apikey    create, list or revoke API keys (emnkg apikey --help)
 
 Run 'emnkg <command> --help' for the flags of a command; every flag has an
 environment variable, shown in its help. Flags win over the environment.
@@ -77,6 +79,10 @@ func realMain(ctx context.Context, args []string, getenv func(string) string, st
 		run = migrate
 	case "seed":
 		run = seedCmd
+	case "generate":
+		run = generateCmd(fs, stdout)
+	case "apikey":
+		return apikeyMain(ctx, fs, getenv, rest, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q; see emnkg --help", cmd)
 	}

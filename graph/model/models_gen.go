@@ -31,6 +31,40 @@ type BooleanFilter struct {
 	Exists *bool `json:"exists,omitempty"`
 }
 
+// One recorded change: who did what to which node or relationship, and when.
+type Change struct {
+	// Orders changes; grows with every change.
+	Seq string `json:"seq"`
+	// RFC 3339 time of the change.
+	Time      string          `json:"time"`
+	Actor     string          `json:"actor"`
+	Operation ChangeOperation `json:"operation"`
+	// The node's or relationship's ID.
+	TargetID string `json:"targetId"`
+	// The node's kind (null for relationships).
+	TargetKind *NodeKind `json:"targetKind,omitempty"`
+	// The relationship's type (null for nodes).
+	RelationshipType *RelationshipType `json:"relationshipType,omitempty"`
+	From             *string           `json:"from,omitempty"`
+	To               *string           `json:"to,omitempty"`
+	// The properties before the change (null when it did not exist); _version holds a node's version.
+	Before map[string]any `json:"before,omitempty"`
+	// The properties after the change (null when it no longer exists).
+	After map[string]any `json:"after,omitempty"`
+}
+
+// A page of changes, oldest first.
+type ChangeConnection struct {
+	Edges    []*ChangeEdge `json:"edges"`
+	Nodes    []*Change     `json:"nodes"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
+}
+
 // A country and its EMN status. Its ID is its ISO 3166-1 alpha-2 code.
 type Country struct {
 	// The stable, readable ID.
@@ -46,8 +80,10 @@ type Country struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic *bool  `json:"synthetic,omitempty"`
-	Name      string `json:"name"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History *ChangeConnection `json:"history"`
+	Name    string            `json:"name"`
 	// The code the EMN uses where it differs from ISO (EL for Greece).
 	EmnCode  *string `json:"emnCode,omitempty"`
 	EuMember *bool   `json:"euMember,omitempty"`
@@ -121,6 +157,26 @@ type CountryRelationshipEdge struct {
 	Relationship *Relationship `json:"relationship"`
 }
 
+type CypherResult struct {
+	Columns []string     `json:"columns"`
+	Rows    []*CypherRow `json:"rows"`
+	// True when maxRows cut the rows short.
+	Truncated bool `json:"truncated"`
+}
+
+type CypherRow struct {
+	Values []*CypherValue `json:"values"`
+}
+
+// One value of a Cypher result: typed where it maps to the API's types.
+type CypherValue struct {
+	// Set for plain values (numbers, text, lists, maps).
+	JSON         any        `json:"json,omitempty"`
+	Node         Node       `json:"node,omitempty"`
+	Relationship *GraphEdge `json:"relationship,omitempty"`
+	Path         *Path      `json:"path,omitempty"`
+}
+
 // Compares ISO 8601 dates, possibly partial (YYYY, YYYY-MM, YYYY-MM-DD), as text.
 type DateFilter struct {
 	Eq         *string  `json:"eq,omitempty"`
@@ -131,6 +187,14 @@ type DateFilter struct {
 	Lt         *string  `json:"lt,omitempty"`
 	Lte        *string  `json:"lte,omitempty"`
 	Exists     *bool    `json:"exists,omitempty"`
+}
+
+// A deleted node.
+type DeletedNode struct {
+	ID   string   `json:"id"`
+	Kind NodeKind `json:"kind"`
+	// The relationships deleted with it.
+	DeletedRelationships int `json:"deletedRelationships"`
 }
 
 // A document: a study, report, inform, bulletin, work programme, status report, glossary edition or legal act. Legal acts with a CELEX number have it as their ID.
@@ -148,8 +212,10 @@ type Document struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic *bool  `json:"synthetic,omitempty"`
-	Title     string `json:"title"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History *ChangeConnection `json:"history"`
+	Title   string            `json:"title"`
 	// e.g. study, inform, annual-report, work-programme, regulation, council-decision.
 	Kind *string `json:"kind,omitempty"`
 	Year *int    `json:"year,omitempty"`
@@ -244,6 +310,13 @@ type DocumentRelationshipEdge struct {
 	Relationship *Relationship `json:"relationship"`
 }
 
+// A group and the number of nodes in it.
+type FacetBucket struct {
+	// One value per group key; null for nodes without a value.
+	Values []any `json:"values"`
+	Count  int   `json:"count"`
+}
+
 // A fund, such as the Asylum, Migration and Integration Fund.
 type Fund struct {
 	// The stable, readable ID.
@@ -259,7 +332,9 @@ type Fund struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic     *bool                           `json:"synthetic,omitempty"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History       *ChangeConnection               `json:"history"`
 	Name          string                          `json:"name"`
 	Acronym       *string                         `json:"acronym,omitempty"`
 	Established   *string                         `json:"established,omitempty"`
@@ -354,6 +429,20 @@ type GlossaryTermRelationshipEdge struct {
 	Relationship *Relationship `json:"relationship"`
 }
 
+// A relationship as graph-drawing libraries consume it.
+type GraphEdge struct {
+	ID   string           `json:"id"`
+	Type RelationshipType `json:"type"`
+	// The ID of the node it starts at.
+	Source string `json:"source"`
+	// The ID of the node it ends at.
+	Target string `json:"target"`
+	// Its properties as a JSON object.
+	Properties map[string]any `json:"properties"`
+	// The same relationship, typed.
+	Relationship *Relationship `json:"relationship"`
+}
+
 type IDFilter struct {
 	Eq         *string  `json:"eq,omitempty"`
 	In         []string `json:"in,omitempty"`
@@ -392,10 +481,31 @@ type LangStringFilter struct {
 	Exists     *bool    `json:"exists,omitempty"`
 }
 
+// A text in one language.
+type LangStringInput struct {
+	Language string `json:"language"`
+	Value    string `json:"value"`
+}
+
 // Several texts in one language.
 type LangStrings struct {
 	Language string   `json:"language"`
 	Values   []string `json:"values"`
+}
+
+// Several texts in one language.
+type LangStringsInput struct {
+	Language string   `json:"language"`
+	Values   []string `json:"values"`
+}
+
+// The number of nodes with a value in a language.
+type LanguageCount struct {
+	Language string `json:"language"`
+	Count    int    `json:"count"`
+}
+
+type Mutation struct {
 }
 
 // An EMN National Contact Point (NCP) of one country, hosted by an organisation.
@@ -413,9 +523,11 @@ type NationalContactPoint struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic   *bool   `json:"synthetic,omitempty"`
-	Name        string  `json:"name"`
-	CountryCode *string `json:"countryCode,omitempty"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History     *ChangeConnection `json:"history"`
+	Name        string            `json:"name"`
+	CountryCode *string           `json:"countryCode,omitempty"`
 	// current, former or unclear.
 	Status *string `json:"status,omitempty"`
 	Since  *string `json:"since,omitempty"`
@@ -509,12 +621,14 @@ type Network struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic   *bool   `json:"synthetic,omitempty"`
-	Name        string  `json:"name"`
-	Kind        *string `json:"kind,omitempty"`
-	Established *string `json:"established,omitempty"`
-	Description *string `json:"description,omitempty"`
-	Acronym     *string `json:"acronym,omitempty"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History     *ChangeConnection `json:"history"`
+	Name        string            `json:"name"`
+	Kind        *string           `json:"kind,omitempty"`
+	Established *string           `json:"established,omitempty"`
+	Description *string           `json:"description,omitempty"`
+	Acronym     *string           `json:"acronym,omitempty"`
 	// Every member: countries, organisations, NCPs, networks, people.
 	Members *NodeRelationshipConnection `json:"members"`
 	// Member countries.
@@ -590,6 +704,12 @@ type NetworkRelationshipEdge struct {
 	Relationship *Relationship `json:"relationship"`
 }
 
+// A node and its number of relationships.
+type NodeDegree struct {
+	Node   Node `json:"node"`
+	Degree int  `json:"degree"`
+}
+
 // A page of related Node nodes and the relationships that lead to them.
 type NodeRelationshipConnection struct {
 	Edges      []*NodeRelationshipEdge `json:"edges"`
@@ -620,8 +740,10 @@ type Organisation struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic *bool  `json:"synthetic,omitempty"`
-	Name      string `json:"name"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History *ChangeConnection `json:"history"`
+	Name    string            `json:"name"`
 	// What sort of organisation this is, e.g. ministry, agency, research-institute, international-organisation-office.
 	Kind *string `json:"kind,omitempty"`
 	// ISO 3166-1 alpha-2 code of its country, or EU.
@@ -717,6 +839,34 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// An ordered walk: nodes[i] and nodes[i+1] are joined by edges[i].
+type Path struct {
+	// The number of relationships.
+	Length int          `json:"length"`
+	Nodes  []Node       `json:"nodes"`
+	Edges  []*GraphEdge `json:"edges"`
+}
+
+// One match of a pattern.
+type PatternMatch struct {
+	// The node bound to each node of the pattern, start first.
+	Nodes []Node `json:"nodes"`
+	// The relationship of each step; null for variable-length steps.
+	Relationships []*GraphEdge `json:"relationships"`
+}
+
+// A page of pattern matches, ordered by the IDs of their nodes.
+type PatternMatchConnection struct {
+	Edges      []*PatternMatchEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type PatternMatchEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *PatternMatch `json:"node"`
+}
+
 // A person, such as an author of an EMN publication.
 type Person struct {
 	// The stable, readable ID.
@@ -732,7 +882,9 @@ type Person struct {
 	// True where the record rests on weak or indirect evidence.
 	Uncertain *bool `json:"uncertain,omitempty"`
 	// True for generated test and benchmark data, never for facts.
-	Synthetic     *bool                           `json:"synthetic,omitempty"`
+	Synthetic *bool `json:"synthetic,omitempty"`
+	// Every recorded change of this node and its relationships, oldest first.
+	History       *ChangeConnection               `json:"history"`
 	Name          string                          `json:"name"`
 	GivenName     *string                         `json:"givenName,omitempty"`
 	FamilyName    *string                         `json:"familyName,omitempty"`
@@ -800,6 +952,12 @@ type PersonRelationshipEdge struct {
 	Relationship *Relationship `json:"relationship"`
 }
 
+// The caller as the server sees it.
+type Principal struct {
+	Subject string `json:"subject"`
+	Role    Role   `json:"role"`
+}
+
 // The EMN knowledge graph: organisations, National Contact Points, people,
 // networks, countries, documents, glossary terms and funds, and the typed
 // relationships between them.
@@ -832,6 +990,28 @@ type Relationship struct {
 	Synthetic *bool   `json:"synthetic,omitempty"`
 }
 
+// A page of search results.
+type SearchConnection struct {
+	Edges    []*SearchHit `json:"edges"`
+	Nodes    []Node       `json:"nodes"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+	// The number of hits (search reads at most 1000 candidates).
+	TotalCount int `json:"totalCount"`
+}
+
+// A ranked search result.
+type SearchHit struct {
+	Cursor string  `json:"cursor"`
+	Node   Node    `json:"node"`
+	Score  float64 `json:"score"`
+	// The property that matched best, e.g. prefLabel_de or title.
+	Field string `json:"field"`
+	// The language of that property, for multilingual ones.
+	Language *string `json:"language,omitempty"`
+	// The matched text, HTML-escaped, matched words in <mark> elements.
+	Snippet string `json:"snippet"`
+}
+
 // Compares text. All given operators must hold. contains and startsWith are case-sensitive.
 type StringFilter struct {
 	Eq         *string  `json:"eq,omitempty"`
@@ -844,6 +1024,106 @@ type StringFilter struct {
 	Lte        *string  `json:"lte,omitempty"`
 	// true: the field has a value; false: it has none.
 	Exists *bool `json:"exists,omitempty"`
+}
+
+// Nodes and the relationships among them.
+type Subgraph struct {
+	Nodes []Node       `json:"nodes"`
+	Edges []*GraphEdge `json:"edges"`
+	// True when a depth or size cap cut the answer short.
+	Truncated bool `json:"truncated"`
+}
+
+type Subscription struct {
+}
+
+// What reviewing suggestions did.
+type SuggestionReview struct {
+	// The USES_TERM relationships created for accepted terms.
+	Accepted []*Relationship `json:"accepted"`
+	// The REJECTED_TERM relationships recorded for rejected terms.
+	Rejected []*Relationship `json:"rejected"`
+}
+
+// A mention of a glossary term found in a document.
+type TermSuggestion struct {
+	Term *GlossaryTerm `json:"term"`
+	// The label that matched and its language.
+	Label    string `json:"label"`
+	Language string `json:"language"`
+	// title, abstract or text.
+	Field string `json:"field"`
+	// The text as it appears in the document.
+	MatchedText string `json:"matchedText"`
+	// Character offsets of the match in that field.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// In (0, 1]; higher is better evidence.
+	Score float64 `json:"score"`
+}
+
+// The operation of a change.
+type ChangeOperation string
+
+const (
+	ChangeOperationCreate ChangeOperation = "CREATE"
+	ChangeOperationUpdate ChangeOperation = "UPDATE"
+	ChangeOperationUpsert ChangeOperation = "UPSERT"
+	ChangeOperationDelete ChangeOperation = "DELETE"
+	ChangeOperationLink   ChangeOperation = "LINK"
+	ChangeOperationUnlink ChangeOperation = "UNLINK"
+)
+
+var AllChangeOperation = []ChangeOperation{
+	ChangeOperationCreate,
+	ChangeOperationUpdate,
+	ChangeOperationUpsert,
+	ChangeOperationDelete,
+	ChangeOperationLink,
+	ChangeOperationUnlink,
+}
+
+func (e ChangeOperation) IsValid() bool {
+	switch e {
+	case ChangeOperationCreate, ChangeOperationUpdate, ChangeOperationUpsert, ChangeOperationDelete, ChangeOperationLink, ChangeOperationUnlink:
+		return true
+	}
+	return false
+}
+
+func (e ChangeOperation) String() string {
+	return string(e)
+}
+
+func (e *ChangeOperation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeOperation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeOperation", str)
+	}
+	return nil
+}
+
+func (e ChangeOperation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeOperation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeOperation) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Fields countries can be sorted by.
@@ -911,6 +1191,64 @@ func (e *CountrySortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountrySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way relationships are followed.
+type Direction string
+
+const (
+	DirectionOut  Direction = "OUT"
+	DirectionIn   Direction = "IN"
+	DirectionBoth Direction = "BOTH"
+)
+
+var AllDirection = []Direction{
+	DirectionOut,
+	DirectionIn,
+	DirectionBoth,
+}
+
+func (e Direction) IsValid() bool {
+	switch e {
+	case DirectionOut, DirectionIn, DirectionBoth:
+		return true
+	}
+	return false
+}
+
+func (e Direction) String() string {
+	return string(e)
+}
+
+func (e *Direction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Direction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Direction", str)
+	}
+	return nil
+}
+
+func (e Direction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Direction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Direction) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1001,6 +1339,76 @@ func (e *DocumentSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e DocumentSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Comparison operators of property predicates.
+type FilterOperator string
+
+const (
+	FilterOperatorEq         FilterOperator = "EQ"
+	FilterOperatorIn         FilterOperator = "IN"
+	FilterOperatorContains   FilterOperator = "CONTAINS"
+	FilterOperatorStartsWith FilterOperator = "STARTS_WITH"
+	FilterOperatorGt         FilterOperator = "GT"
+	FilterOperatorGte        FilterOperator = "GTE"
+	FilterOperatorLt         FilterOperator = "LT"
+	FilterOperatorLte        FilterOperator = "LTE"
+	FilterOperatorExists     FilterOperator = "EXISTS"
+)
+
+var AllFilterOperator = []FilterOperator{
+	FilterOperatorEq,
+	FilterOperatorIn,
+	FilterOperatorContains,
+	FilterOperatorStartsWith,
+	FilterOperatorGt,
+	FilterOperatorGte,
+	FilterOperatorLt,
+	FilterOperatorLte,
+	FilterOperatorExists,
+}
+
+func (e FilterOperator) IsValid() bool {
+	switch e {
+	case FilterOperatorEq, FilterOperatorIn, FilterOperatorContains, FilterOperatorStartsWith, FilterOperatorGt, FilterOperatorGte, FilterOperatorLt, FilterOperatorLte, FilterOperatorExists:
+		return true
+	}
+	return false
+}
+
+func (e FilterOperator) String() string {
+	return string(e)
+}
+
+func (e *FilterOperator) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FilterOperator(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FilterOperator", str)
+	}
+	return nil
+}
+
+func (e FilterOperator) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FilterOperator) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FilterOperator) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1631,6 +2039,7 @@ const (
 	RelationshipTypeBroader            RelationshipType = "BROADER"
 	RelationshipTypeRelated            RelationshipType = "RELATED"
 	RelationshipTypeUsesTerm           RelationshipType = "USES_TERM"
+	RelationshipTypeRejectedTerm       RelationshipType = "REJECTED_TERM"
 )
 
 var AllRelationshipType = []RelationshipType{
@@ -1659,11 +2068,12 @@ var AllRelationshipType = []RelationshipType{
 	RelationshipTypeBroader,
 	RelationshipTypeRelated,
 	RelationshipTypeUsesTerm,
+	RelationshipTypeRejectedTerm,
 }
 
 func (e RelationshipType) IsValid() bool {
 	switch e {
-	case RelationshipTypeHostedBy, RelationshipTypePartner, RelationshipTypeRepresents, RelationshipTypeMemberOf, RelationshipTypeObserverOf, RelationshipTypeCoordinates, RelationshipTypeChairs, RelationshipTypeFundedBy, RelationshipTypeCoFinancedBy, RelationshipTypeEstablishedBy, RelationshipTypeAmends, RelationshipTypeProposalFor, RelationshipTypeRelatesTo, RelationshipTypePublishedBy, RelationshipTypeAuthoredBy, RelationshipTypeContributedTo, RelationshipTypeReportsOn, RelationshipTypePartOf, RelationshipTypeCollaboratesWith, RelationshipTypeProvidesServicesTo, RelationshipTypeLocatedIn, RelationshipTypeWorksFor, RelationshipTypeBroader, RelationshipTypeRelated, RelationshipTypeUsesTerm:
+	case RelationshipTypeHostedBy, RelationshipTypePartner, RelationshipTypeRepresents, RelationshipTypeMemberOf, RelationshipTypeObserverOf, RelationshipTypeCoordinates, RelationshipTypeChairs, RelationshipTypeFundedBy, RelationshipTypeCoFinancedBy, RelationshipTypeEstablishedBy, RelationshipTypeAmends, RelationshipTypeProposalFor, RelationshipTypeRelatesTo, RelationshipTypePublishedBy, RelationshipTypeAuthoredBy, RelationshipTypeContributedTo, RelationshipTypeReportsOn, RelationshipTypePartOf, RelationshipTypeCollaboratesWith, RelationshipTypeProvidesServicesTo, RelationshipTypeLocatedIn, RelationshipTypeWorksFor, RelationshipTypeBroader, RelationshipTypeRelated, RelationshipTypeUsesTerm, RelationshipTypeRejectedTerm:
 		return true
 	}
 	return false
@@ -1699,6 +2109,66 @@ func (e *RelationshipType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationshipType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a caller may do: anonymous callers read; researchers also run Cypher; editors create, update and link; admins also delete and import.
+type Role string
+
+const (
+	RoleAnonymous  Role = "ANONYMOUS"
+	RoleResearcher Role = "RESEARCHER"
+	RoleEditor     Role = "EDITOR"
+	RoleAdmin      Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleAnonymous,
+	RoleResearcher,
+	RoleEditor,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAnonymous, RoleResearcher, RoleEditor, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -14,6 +14,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
+	ENOTSUPPORTED = "not_supported"
 	EINTERNAL     = "internal"
 )
 

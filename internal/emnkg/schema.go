@@ -65,6 +65,9 @@ const (
 	RelBroader            RelType = "BROADER"
 	RelRelated            RelType = "RELATED"
 	RelUsesTerm           RelType = "USES_TERM"
+	// RelRejectedTerm records that an editor rejected a suggested glossary
+	// term for a document, so it is not suggested again.
+	RelRejectedTerm RelType = "REJECTED_TERM"
 )
 
 // Direction says which way a relationship is followed from a node.
@@ -216,6 +219,7 @@ var relDefs = []RelDef{
 	{Type: RelBroader, From: []Kind{KindGlossaryTerm}, To: []Kind{KindGlossaryTerm}},
 	{Type: RelRelated, From: []Kind{KindGlossaryTerm}, To: []Kind{KindGlossaryTerm}, Symmetric: true},
 	{Type: RelUsesTerm, From: []Kind{KindDocument}, To: []Kind{KindGlossaryTerm}},
+	{Type: RelRejectedTerm, From: []Kind{KindDocument}, To: []Kind{KindGlossaryTerm}},
 }
 
 // RelDefs returns the allow-list of relationship types.

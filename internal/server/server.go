@@ -1,5 +1,7 @@
-// Package server is emnkg's HTTP server: the GraphQL endpoint, GraphiQL,
-// health checks and CORS.
+// Package server is emnkg's HTTP server: the GraphQL endpoint (with
+// request limits and the GraphQL-over-HTTP rules), GraphiQL, health
+// checks, CORS, Prometheus metrics, request IDs, request logs and panic
+// recovery.
 package server
 
 import (
@@ -18,6 +20,7 @@ import (
 
 	"github.com/emnkg/emnkg/graph"
 	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/metrics"
 )
 
 // Config configures the HTTP server.
@@ -40,6 +43,28 @@ type Config struct {
 	RequestTimeout time.Duration
 	// MaxBodyBytes bounds the size of a request body.
 	MaxBodyBytes int64
+	// Limits bound each GraphQL request; nil means graph.DefaultLimits().
+	// A zero DefaultListSize is the resolver's default page size.
+	Limits *graph.Limits
+	// Production turns off "did you mean" suggestions and masks unexpected
+	// errors (graph.ProductionMode).
+	Production bool
+	// RequireGETPreflight makes GraphQL GET requests carry PreflightHeader,
+	// so that no cross-site page can make a browser send one without a
+	// CORS preflight. POST requests are always protected: they must be
+	// application/json, which browsers preflight.
+	RequireGETPreflight bool
+	// Metrics serves Prometheus metrics at /metrics.
+	Metrics bool
+	// MetricsAddr, when set with Metrics, serves /metrics on this address
+	// instead of Addr, e.g. 127.0.0.1:9090, so it need not be public.
+	MetricsAddr string
+	// HandlerOptions are passed to graph.NewHandler, with Introspection
+	// taken from Config.Introspection.
+	HandlerOptions graph.HandlerOptions
+	// ConfigureResolver, when set, adjusts the resolver before the GraphQL
+	// handler is built over it.
+	ConfigureResolver func(*graph.Resolver)
 }
 
 // Server serves the API.
@@ -47,6 +72,8 @@ type Server struct {
 	cfg     Config
 	store   emnkg.Store
 	logger  *slog.Logger
+	limits  graph.Limits
+	metrics *metrics.Metrics
 	handler http.Handler
 }
 
@@ -68,12 +95,36 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	logger = slog.New(contextHandler{logger.Handler()})
 	s := &Server{cfg: cfg, store: store, logger: logger}
+	if cfg.Metrics {
+		s.metrics = metrics.New()
+	}
 	resolver := graph.NewResolver(store, logger)
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{Introspection: cfg.Introspection})
+	if cfg.ConfigureResolver != nil {
+		cfg.ConfigureResolver(resolver)
+	}
+	opts := cfg.HandlerOptions
+	opts.Introspection = cfg.Introspection
+	gql := graph.NewHandler(resolver, opts)
+	s.limits = graph.DefaultLimits()
+	if cfg.Limits != nil {
+		s.limits = *cfg.Limits
+	}
+	if s.limits.DefaultListSize <= 0 {
+		s.limits.DefaultListSize = resolver.DefaultPageSize
+	}
+	graph.UseLimits(gql, s.limits)
+	if cfg.Production {
+		graph.ProductionMode(gql)
+	}
+	gql.Use(observer{metrics: s.metrics})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.limitRequest(gql))
+	mux.Handle("/graphql", s.limitRequest(s.graphqlHTTP(gql)))
+	if s.metrics != nil && cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
 	if cfg.Introspection {
 		mux.Handle("GET /{$}", playground.Handler("emnkg: EMN knowledge graph", "/graphql"))
 	}
@@ -82,17 +133,26 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
-	s.handler = corsHandler.Handler(mux)
+	s.handler = withRequestID(s.observe(s.recoverPanics(corsHandler.Handler(mux))))
 	return s, nil
 }
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// limitRequest bounds the body size and the duration of a request.
+// Metrics returns the server's metrics, or nil when Config.Metrics is off.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// limitRequest bounds the body size and the duration of a request; the
+// duration of websockets and event streams, which carry subscriptions,
+// is not bounded.
 func (s *Server) limitRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		if r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), mediaEventStream) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -126,32 +186,61 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	servers := []*http.Server{srv}
+	listeners := []net.Listener{ln}
+	if s.metrics != nil && s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s: %w", s.cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", s.metrics.Handler())
+		servers = append(servers, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second})
+		listeners = append(listeners, mln)
+		s.logger.Info("metrics are served", "metrics", "http://"+mln.Addr().String()+"/metrics")
+	}
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	var errs []error
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		errs = append(errs, serveErr)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, hs := range servers {
+		if err := hs.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
 	}
-	return nil
+	remaining := len(servers)
+	if serveErr != nil {
+		remaining--
+	}
+	for range remaining {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // newCORS builds the CORS middleware from the config.
 func newCORS(cfg Config) (*cors.Cors, error) {
 	opts := cors.Options{
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "Accept"},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "Accept", RequestIDHeader, PreflightHeader},
+		ExposedHeaders:   []string{RequestIDHeader},
 		AllowCredentials: cfg.CORSCredentials,
 		MaxAge:           600,
 	}

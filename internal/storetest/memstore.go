@@ -10,19 +10,30 @@ import (
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
-// MemStore is an in-memory emnkg.Store: the reference model of the
-// semantics that Run checks, used by the suite's own test to keep the suite
-// honest. It scans everything on every query and is not meant for real use.
+// MemStore is an in-memory emnkg.Store, emnkg.Explorer and emnkg.Editor:
+// the reference model of the semantics that Run, RunExplorer and RunEditor
+// check, used by the suite's own test to keep the suite honest. It scans
+// everything on every query and is not meant for real use.
+//
+// Stored nodes and relationships are never changed in place: every change
+// stores new values, so readers may hold on to old ones.
 type MemStore struct {
 	mu     sync.RWMutex
 	nodes  map[string]*emnkg.Node
 	edges  map[string]*emnkg.Edge
 	closed bool
+
+	// The audit log, oldest first, and the last sequence number used.
+	records []emnkg.ChangeRecord
+	seq     int64
+	// API keys by ID.
+	keys map[string]emnkg.APIKey
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{nodes: map[string]*emnkg.Node{}, edges: map[string]*emnkg.Edge{}}
+	return &MemStore{nodes: map[string]*emnkg.Node{}, edges: map[string]*emnkg.Edge{},
+		keys: map[string]emnkg.APIKey{}}
 }
 
 var _ emnkg.Store = (*MemStore)(nil)

@@ -1,0 +1,297 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/neo4jtest"
+	"github.com/emnkg/emnkg/internal/sqlite"
+	"github.com/emnkg/emnkg/internal/synth"
+)
+
+// The generator's seed and batch size: every store gets the same graph.
+const (
+	genSeed  = 1
+	genBatch = 5000
+)
+
+// Environment variables of the benchmarks.
+const (
+	// EnvSizes overrides the graph sizes: a comma-separated list of node
+	// counts (for example 10000,100000).
+	EnvSizes = "EMNKG_BENCH_SIZES"
+	// Env1M adds a graph of a million nodes when set to 1.
+	Env1M = "EMNKG_BENCH_1M"
+	// EnvNeo4jPID is the process ID of the Neo4j server, whose peak
+	// memory is then reported too.
+	EnvNeo4jPID = "EMNKG_BENCH_NEO4J_PID"
+)
+
+// sizes returns the node counts of the graphs to benchmark.
+func sizes(tb testing.TB) []int {
+	tb.Helper()
+	if s := os.Getenv(EnvSizes); s != "" {
+		var out []int
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < synth.MinNodes {
+				tb.Fatalf("%s: bad size %q (want integers of at least %d)", EnvSizes, f, synth.MinNodes)
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	out := []int{10_000, 100_000}
+	if os.Getenv(Env1M) == "1" {
+		out = append(out, 1_000_000)
+	}
+	return out
+}
+
+// sizeName names a size: 10k, 100k, 1M.
+func sizeName(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+// storeDef opens an empty store of one kind, closed at the end of the
+// benchmark.
+type storeDef struct {
+	name string
+	open func(tb testing.TB) emnkg.Store
+}
+
+var stores = []storeDef{
+	{"sqlite", func(tb testing.TB) emnkg.Store {
+		tb.Helper()
+		dir := tb.TempDir()
+		s, err := sqlite.Open(context.Background(), dir)
+		if err != nil {
+			tb.Fatalf("open the embedded store: %v", err)
+		}
+		tb.Cleanup(func() {
+			if info, err := os.Stat(filepath.Join(dir, sqlite.FileName)); err == nil {
+				tb.Logf("embedded store file: %.1f MiB", float64(info.Size())/(1<<20))
+			}
+			if err := s.Close(); err != nil {
+				tb.Errorf("close: %v", err)
+			}
+		})
+		return s
+	}},
+	{"neo4j", func(tb testing.TB) emnkg.Store {
+		tb.Helper()
+		// Skips when EMNKG_TEST_NEO4J_URI is unset; locks, wipes and
+		// migrates the test database.
+		return neo4jtest.NewStore(tb)
+	}},
+}
+
+// load imports the synthetic graph of n nodes into s, batch by batch, and
+// logs how long it took.
+func load(tb testing.TB, store string, s emnkg.Store, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	nodes, edges := 0, 0
+	start := time.Now()
+	err := synth.Generate(n, genSeed, func(g *emnkg.Graph) error {
+		nodes += len(g.Nodes)
+		edges += len(g.Edges)
+		_, err := s.ImportGraph(ctx, g)
+		return err
+	}, genBatch)
+	if err != nil {
+		tb.Fatalf("load %d nodes into %s: %v", n, store, err)
+	}
+	d := time.Since(start)
+	tb.Logf("LOAD store=%s nodes=%d relationships=%d batch=%d seconds=%.1f nodes/s=%.0f relationships/s=%.0f",
+		store, nodes, edges, genBatch, d.Seconds(), float64(nodes)/d.Seconds(), float64(edges)/d.Seconds())
+}
+
+// query is one benchmarked query; run returns the size of its answer.
+type query struct {
+	name string
+	run  func(ctx context.Context) (int, error)
+}
+
+// queries returns the benchmarked queries on g, a loaded synthetic graph.
+func queries(g emnkg.GraphReader) []query {
+	search := func(word string) func(ctx context.Context) (int, error) {
+		tokens := emnkg.Tokenize(word)
+		return func(ctx context.Context) (int, error) {
+			// As the GraphQL search does: candidates from the store's
+			// index, ranked in Go.
+			cands, err := g.SearchCandidates(ctx, emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: emnkg.MaxSearchLimit})
+			if err != nil {
+				return 0, err
+			}
+			return len(emnkg.RankSearch(cands, word, nil)), nil
+		}
+	}
+	neighbourhood := func(id string) func(ctx context.Context) (int, error) {
+		return func(ctx context.Context) (int, error) {
+			sg, err := emnkg.Neighbourhood(ctx, g, emnkg.NeighbourhoodQuery{IDs: []string{id}, Depth: 2, Limit: 500})
+			if err != nil {
+				return 0, err
+			}
+			return len(sg.Nodes), nil
+		}
+	}
+	return []query{
+		// The most common word of the generated labels (capped at
+		// MaxSearchLimit candidates), and a rarer one.
+		{"Search/common", search(synth.Word("en", 0))},
+		{"Search/rare", search(synth.Word("en", 400))},
+		// A typical node (a document) and a hub (an NCP, which
+		// contributes to a share of all documents).
+		{"Neighbourhood2/document", neighbourhood(synth.DocumentID(1000))},
+		{"Neighbourhood2/ncp", neighbourhood(synth.NCPID(0))},
+		{"ShortestPath/ncp-ncp", func(ctx context.Context) (int, error) {
+			paths, err := emnkg.ShortestPaths(ctx, g, emnkg.PathQuery{From: synth.NCPID(0), To: synth.NCPID(1)}, false)
+			if err != nil {
+				return 0, err
+			}
+			if len(paths) == 0 {
+				return 0, nil
+			}
+			return len(paths[0].Edges), nil
+		}},
+		{"Pattern3", func(ctx context.Context) (int, error) {
+			page, err := g.MatchPattern(ctx, emnkg.PatternQuery{
+				NodeSteps: []emnkg.NodeStep{{Kind: emnkg.KindCountry}, {Kind: emnkg.KindNationalContactPoint},
+					{Kind: emnkg.KindDocument}, {Kind: emnkg.KindGlossaryTerm}},
+				RelSteps: []emnkg.RelStep{
+					{Types: []emnkg.RelType{emnkg.RelRepresents}, Direction: emnkg.DirectionIn},
+					{Types: []emnkg.RelType{emnkg.RelContributedTo}, Direction: emnkg.DirectionOut},
+					{Types: []emnkg.RelType{emnkg.RelUsesTerm}, Direction: emnkg.DirectionOut}},
+				Limit: 50})
+			if err != nil {
+				return 0, err
+			}
+			return len(page.Rows), nil
+		}},
+		{"Facets/document-kind-year", func(ctx context.Context) (int, error) {
+			buckets, err := g.Facets(ctx, emnkg.FacetQuery{Kind: emnkg.KindDocument,
+				GroupBy: []emnkg.GroupKey{{Field: "kind"}, {Field: "year"}}, Limit: 1000})
+			return len(buckets), err
+		}},
+	}
+}
+
+// BenchmarkQueries loads the synthetic graph of each size once into each
+// store and runs the queries on it.
+func BenchmarkQueries(b *testing.B) {
+	for _, sd := range stores {
+		b.Run(sd.name, func(b *testing.B) {
+			for _, n := range sizes(b) {
+				b.Run(sizeName(n), func(b *testing.B) {
+					benchStore(b, sd, n)
+				})
+			}
+		})
+	}
+}
+
+// benchStore loads a graph of n nodes into a store and benchmarks every
+// query on it.
+func benchStore(b *testing.B, sd storeDef, n int) {
+	s := sd.open(b)
+	load(b, sd.name, s, n)
+	if _, ok := s.(emnkg.Explorer); !ok {
+		b.Skipf("the %s store (%T) does not implement emnkg.Explorer yet: loaded, but no query to benchmark", sd.name, s)
+	}
+	g := s.(emnkg.GraphReader)
+	ctx := context.Background()
+	for _, q := range queries(g) {
+		// A first, cold run checks the query and tells the answer's size.
+		start := time.Now()
+		size, err := q.run(ctx)
+		cold := time.Since(start)
+		if err == nil {
+			b.Logf("QUERY store=%s size=%s query=%s answer=%d cold=%s", sd.name, sizeName(n), q.name, size,
+				cold.Round(time.Microsecond))
+		}
+		b.Run(q.name, func(b *testing.B) {
+			if err != nil {
+				b.Fatalf("%s on %s: %v", q.name, sd.name, err)
+			}
+			runQuery(b, q)
+		})
+	}
+}
+
+// runQuery benchmarks one query and reports its latency percentiles and
+// the peak memory of the benchmark process (and of the Neo4j server when
+// EnvNeo4jPID names it) while it ran.
+func runQuery(b *testing.B, q query) {
+	ctx := context.Background()
+	runtime.GC()
+	debug.FreeOSMemory()
+	server := os.Getenv(EnvNeo4jPID)
+	selfReset := resetPeak("self")
+	serverReset := server != "" && resetPeak(server)
+	lat := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for b.Loop() {
+		t := time.Now()
+		if _, err := q.run(ctx); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+		b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
+	}
+	if kb, ok := peakKiB("self"); ok && selfReset {
+		b.ReportMetric(float64(kb)/1024, "peakRSS-MiB")
+	}
+	if server != "" {
+		if kb, ok := peakKiB(server); ok && serverReset {
+			b.ReportMetric(float64(kb)/1024, "serverPeakRSS-MiB")
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// resetPeak resets the peak resident set size (VmHWM) of a process
+// ("self" or a process ID) and reports whether it could.
+func resetPeak(pid string) bool {
+	return os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0) == nil
+}
+
+// peakKiB returns the peak resident set size (VmHWM) of a process in KiB.
+func peakKiB(pid string) (int64, bool) {
+	f, err := os.Open("/proc/" + pid + "/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
+}

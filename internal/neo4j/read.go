@@ -1,0 +1,258 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// GetNodes returns the nodes with the given IDs in the order of ids,
+// skipping unknown IDs and repeated ones.
+func (s *Store) GetNodes(ctx context.Context, ids []string) ([]*emnkg.Node, error) {
+	uniq := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	out := make([]*emnkg.Node, 0, len(uniq))
+	if len(uniq) == 0 {
+		return out, nil
+	}
+	byID, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*storedNode, error) {
+		return s.lookupNodes(ctx, tx, uniq)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range uniq {
+		if n, ok := byID[id]; ok {
+			out = append(out, n.node())
+		}
+	}
+	return out, nil
+}
+
+// lookupBatch is the number of IDs looked up, or rows written, per query.
+const lookupBatch = 2000
+
+// lookupNodes reads the stored nodes among ids (which hold no duplicates).
+func (s *Store) lookupNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*storedNode, error) {
+	out := make(map[string]*storedNode, len(ids))
+	for start := 0; start < len(ids); start += lookupBatch {
+		batch := ids[start:min(start+lookupBatch, len(ids))]
+		recs, err := s.run(ctx, tx,
+			"MATCH (n:"+nodeLabel+") WHERE n.id IN $ids RETURN "+nodeMap("n")+" AS n",
+			map[string]any{"ids": batch})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			n, err := decodeNode(r.Values[0])
+			if err != nil {
+				return nil, err
+			}
+			out[n.id] = n
+		}
+	}
+	return out, nil
+}
+
+// FindNodes returns a page of nodes of one kind.
+func (s *Store) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePage, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	p := newParams()
+	pred, err := p.filter(q.Filter, "n")
+	if err != nil {
+		return nil, err
+	}
+	labels := ":" + quote(string(q.Kind))
+	if filterUsesID(q.Filter) {
+		// Lets the planner use the ID constraint's index.
+		labels = ":" + nodeLabel + labels
+	}
+	match := "MATCH (n" + labels + ")" + where(pred)
+	page := "WITH n" + orderBy(q.Sort, "n", "") +
+		" SKIP " + p.set("skip", int64(q.Offset)) + " LIMIT " + p.set("limit", int64(q.Limit)+1) +
+		" RETURN " + nodeMap("n") + " AS n"
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.NodePage, error) {
+		recs, err := s.run(ctx, tx, match+" "+page, p.m)
+		if err != nil {
+			return nil, err
+		}
+		res := &emnkg.NodePage{Nodes: make([]*emnkg.Node, 0, min(len(recs), q.Limit)), TotalCount: -1}
+		for i, r := range recs {
+			if i == q.Limit {
+				res.HasMore = true
+				break
+			}
+			n, err := decodeNode(r.Values[0])
+			if err != nil {
+				return nil, err
+			}
+			res.Nodes = append(res.Nodes, n.node())
+		}
+		if q.WithTotal {
+			recs, err := s.run(ctx, tx, match+" RETURN count(n)", p.m)
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) != 1 {
+				return nil, fmt.Errorf("neo4j: count returned %d rows", len(recs))
+			}
+			if res.TotalCount, err = asInt(recs[0].Values[0]); err != nil {
+				return nil, err
+			}
+		}
+		return res, nil
+	})
+}
+
+// FindRelated returns, for each of q.NodeIDs, a page of related nodes. All
+// IDs are answered by one query in one transaction: UNWIND over the IDs, a
+// COLLECT subquery for each page and a COUNT subquery for each total.
+func (s *Store) FindRelated(ctx context.Context, q emnkg.RelatedQuery) (map[string]*emnkg.RelatedPage, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*emnkg.RelatedPage, len(q.NodeIDs))
+	var ids []string
+	for _, id := range q.NodeIDs {
+		if _, ok := out[id]; !ok {
+			out[id] = &emnkg.RelatedPage{Items: []emnkg.Related{}, TotalCount: -1}
+			if q.WithTotal {
+				out[id].TotalCount = 0
+			}
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+
+	p := newParams()
+	nodePred, err := p.filter(q.Filter, "o")
+	if err != nil {
+		return nil, err
+	}
+	edgePred, err := p.filter(q.EdgeFilter, "r")
+	if err != nil {
+		return nil, err
+	}
+	rel := "[r:" + quote(string(q.Type)) + "]"
+	var pattern string
+	switch q.Direction {
+	case emnkg.DirectionOut:
+		pattern = "-" + rel + "->"
+	case emnkg.DirectionIn:
+		pattern = "<-" + rel + "-"
+	default:
+		pattern = "-" + rel + "-"
+	}
+	other := "(o)"
+	if q.OtherKind != "" {
+		other = "(o:" + quote(string(q.OtherKind)) + ")"
+	}
+	match := "MATCH (p:" + nodeLabel + " {id: pid})" + pattern + other + where(nodePred, edgePred)
+
+	var b strings.Builder
+	b.WriteString("UNWIND $ids AS pid RETURN pid, COLLECT { ")
+	b.WriteString(match)
+	b.WriteString(" WITH r, o" + orderBy(q.Sort, "o", "r"))
+	b.WriteString(" SKIP " + p.set("skip", int64(q.Offset)) + " LIMIT " + p.set("limit", int64(q.Limit)+1))
+	b.WriteString(" RETURN {edge: " + edgeMap("r") + ", node: " + nodeMap("o") + "} } AS items")
+	if q.WithTotal {
+		b.WriteString(", COUNT { " + match + " } AS total")
+	}
+	p.set("ids", ids)
+	cypher := b.String()
+
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*emnkg.RelatedPage, error) {
+		recs, err := s.run(ctx, tx, cypher, p.m)
+		if err != nil {
+			return nil, err
+		}
+		// A retried transaction starts again from empty pages.
+		res := make(map[string]*emnkg.RelatedPage, len(out))
+		for id, pg := range out {
+			res[id] = &emnkg.RelatedPage{Items: []emnkg.Related{}, TotalCount: pg.TotalCount}
+		}
+		for _, r := range recs {
+			pid, _ := r.Values[0].(string)
+			pg, ok := res[pid]
+			if !ok {
+				return nil, fmt.Errorf("neo4j: related: unexpected id %q", pid)
+			}
+			items, _ := r.Values[1].([]any)
+			for i, it := range items {
+				if i == q.Limit {
+					pg.HasMore = true
+					break
+				}
+				m, _ := it.(map[string]any)
+				e, err := decodeEdge(m["edge"])
+				if err != nil {
+					return nil, err
+				}
+				n, err := decodeNode(m["node"])
+				if err != nil {
+					return nil, err
+				}
+				pg.Items = append(pg.Items, emnkg.Related{Edge: e.edge(), Node: n.node()})
+			}
+			if q.WithTotal {
+				if pg.TotalCount, err = asInt(r.Values[2]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return res, nil
+	})
+}
+
+// Stats counts nodes by kind and relationships by type. Each count is a
+// label or type count that Neo4j answers from its count store.
+func (s *Store) Stats(ctx context.Context) (*emnkg.GraphStats, error) {
+	var parts []string
+	for _, k := range emnkg.Kinds() {
+		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'node' AS what, %q AS name, count(n) AS c", quote(string(k)), k))
+	}
+	for _, t := range emnkg.RelTypes() {
+		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, %q AS name, count(r) AS c", quote(string(t)), t))
+	}
+	cypher := strings.Join(parts, " UNION ALL ")
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.GraphStats, error) {
+		recs, err := s.run(ctx, tx, cypher, nil)
+		if err != nil {
+			return nil, err
+		}
+		st := &emnkg.GraphStats{NodesByKind: map[emnkg.Kind]int{}, EdgesByType: map[emnkg.RelType]int{}}
+		for _, k := range emnkg.Kinds() {
+			st.NodesByKind[k] = 0
+		}
+		for _, t := range emnkg.RelTypes() {
+			st.EdgesByType[t] = 0
+		}
+		for _, r := range recs {
+			what, _ := r.Values[0].(string)
+			name, _ := r.Values[1].(string)
+			c, err := asInt(r.Values[2])
+			if err != nil {
+				return nil, err
+			}
+			if what == "node" {
+				st.NodesByKind[emnkg.Kind(name)] = c
+			} else {
+				st.EdgesByType[emnkg.RelType(name)] = c
+			}
+		}
+		return st, nil
+	})
+}

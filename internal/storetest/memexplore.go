@@ -1,0 +1,634 @@
+package storetest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+)
+
+// This file is MemStore's emnkg.Explorer: the reference model of the rules
+// that RunExplorer states. It scans everything and favours plainness.
+
+var _ emnkg.Explorer = (*MemStore)(nil)
+
+func invalid(format string, args ...any) error { return emnkg.Errorf(emnkg.EINVALID, format, args...) }
+
+func checkKinds(ks []emnkg.Kind) error {
+	for _, k := range ks {
+		if !k.Valid() {
+			return invalid("Unknown node kind %q.", k)
+		}
+	}
+	return nil
+}
+
+func checkTypes(ts []emnkg.RelType) error {
+	for _, t := range ts {
+		if _, ok := emnkg.LookupRel(t); !ok {
+			return invalid("Unknown relationship type %q.", t)
+		}
+	}
+	return nil
+}
+
+func checkDirection(d emnkg.Direction) error {
+	if !d.Valid() {
+		return invalid("Unknown direction %q.", d)
+	}
+	return nil
+}
+
+func checkLimit(limit, maxLimit int) error {
+	if limit < 0 || limit > maxLimit {
+		return invalid("The limit must be between 0 and %d.", maxLimit)
+	}
+	return nil
+}
+
+func checkPage(offset, limit int) error {
+	if offset < 0 || offset > math.MaxInt32 {
+		return invalid("Offset out of range.")
+	}
+	return checkLimit(limit, emnkg.MaxPageSize)
+}
+
+// kindIn reports whether k is one of ks, or ks is empty.
+func kindIn(ks []emnkg.Kind, k emnkg.Kind) bool { return len(ks) == 0 || slices.Contains(ks, k) }
+
+// typeIn reports whether t is one of ts, or ts is empty.
+func typeIn(ts []emnkg.RelType, t emnkg.RelType) bool { return len(ts) == 0 || slices.Contains(ts, t) }
+
+// others returns the node at the other end of e seen from id in direction
+// dir, if e can be followed that way; a loop gives id itself, once.
+func others(e *emnkg.Edge, id string, dir emnkg.Direction) (string, bool) {
+	switch {
+	case dir != emnkg.DirectionIn && e.From == id:
+		return e.To, true
+	case dir != emnkg.DirectionOut && e.To == id:
+		return e.From, true
+	}
+	return "", false
+}
+
+// sortedNodesLocked returns the stored nodes ordered by ID.
+func (m *MemStore) sortedNodesLocked() []*emnkg.Node {
+	out := make([]*emnkg.Node, 0, len(m.nodes))
+	for _, n := range m.nodes {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b *emnkg.Node) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// sortedEdgesLocked returns the stored relationships ordered by ID.
+func (m *MemStore) sortedEdgesLocked() []*emnkg.Edge {
+	out := make([]*emnkg.Edge, 0, len(m.edges))
+	for _, e := range m.edges {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b *emnkg.Edge) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// adjacencyLocked returns, for every node, the relationships touching it
+// ordered by ID (a loop once).
+func (m *MemStore) adjacencyLocked() map[string][]*emnkg.Edge {
+	adj := map[string][]*emnkg.Edge{}
+	for _, e := range m.sortedEdgesLocked() {
+		adj[e.From] = append(adj[e.From], e)
+		if e.To != e.From {
+			adj[e.To] = append(adj[e.To], e)
+		}
+	}
+	return adj
+}
+
+// SearchCandidates returns the nodes, by ID, in whose search document
+// every token starts a word.
+func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+	if err := checkLimit(q.Limit, emnkg.MaxSearchLimit); err != nil {
+		return nil, err
+	}
+	if err := checkKinds(q.Kinds); err != nil {
+		return nil, err
+	}
+	for _, tok := range q.Tokens {
+		if ws := emnkg.Tokenize(tok); len(ws) != 1 || ws[0] != tok {
+			return nil, invalid("Search tokens must be folded words, as Tokenize returns them.")
+		}
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []*emnkg.Node{}
+	if len(q.Tokens) == 0 {
+		return out, nil
+	}
+	for _, n := range m.sortedNodesLocked() {
+		if len(out) == q.Limit {
+			break
+		}
+		if !kindIn(q.Kinds, n.Kind) {
+			continue
+		}
+		words := strings.Fields(emnkg.SearchDocument(n))
+		all := true
+		for _, tok := range q.Tokens {
+			if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, tok) }) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, copyNode(n))
+		}
+	}
+	return out, nil
+}
+
+// Expand returns the qualifying relationships of the given nodes and the
+// nodes at their other ends.
+func (m *MemStore) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
+	if err := checkDirection(q.Direction); err != nil {
+		return nil, err
+	}
+	if err := checkTypes(q.Types); err != nil {
+		return nil, err
+	}
+	if err := checkKinds(q.Kinds); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(q.Limit, emnkg.MaxExpandLimit); err != nil {
+		return nil, err
+	}
+	if len(q.NodeIDs) > emnkg.MaxQueryIDs {
+		return nil, invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	seeds := map[string]bool{}
+	for _, id := range q.NodeIDs {
+		seeds[id] = true
+	}
+	res := &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}
+	reached := map[string]bool{}
+	for _, e := range m.sortedEdgesLocked() {
+		if !typeIn(q.Types, e.Type) {
+			continue
+		}
+		var ends []string
+		for _, seed := range []string{e.From, e.To} {
+			if !seeds[seed] {
+				continue
+			}
+			if other, ok := others(e, seed, q.Direction); ok && kindIn(q.Kinds, m.nodes[other].Kind) {
+				ends = append(ends, other)
+			}
+		}
+		if len(ends) == 0 {
+			continue
+		}
+		if len(res.Edges) == q.Limit {
+			res.Truncated = true
+			break
+		}
+		res.Edges = append(res.Edges, copyEdge(e))
+		for _, id := range ends {
+			reached[id] = true
+		}
+	}
+	for _, n := range m.sortedNodesLocked() {
+		if reached[n.ID] {
+			res.Nodes = append(res.Nodes, copyNode(n))
+		}
+	}
+	return res, nil
+}
+
+// EdgesAmong returns the relationships of the given types between nodes of
+// ids, by ID.
+func (m *MemStore) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
+	if err := checkTypes(types); err != nil {
+		return nil, err
+	}
+	if len(ids) > emnkg.MaxQueryIDs {
+		return nil, invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	set := map[string]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	out := []*emnkg.Edge{}
+	for _, e := range m.sortedEdgesLocked() {
+		if typeIn(types, e.Type) && set[e.From] && set[e.To] {
+			out = append(out, copyEdge(e))
+		}
+	}
+	return out, nil
+}
+
+// singleHop reports whether a relationship step is one relationship.
+func singleHop(r emnkg.RelStep) bool {
+	return (r.MinHops == 0 && r.MaxHops == 0) || (r.MinHops == 1 && r.MaxHops == 1)
+}
+
+func validatePattern(q emnkg.PatternQuery) error {
+	if len(q.NodeSteps) == 0 {
+		return invalid("A pattern needs a node step.")
+	}
+	if len(q.RelSteps) > emnkg.MaxPatternSteps {
+		return invalid("A pattern has at most %d relationship steps.", emnkg.MaxPatternSteps)
+	}
+	if len(q.NodeSteps) != len(q.RelSteps)+1 {
+		return invalid("A pattern alternates node and relationship steps, starting and ending with a node.")
+	}
+	for _, n := range q.NodeSteps {
+		defs := emnkg.NodeProps("")
+		if n.Kind != "" {
+			if !n.Kind.Valid() {
+				return invalid("Unknown node kind %q.", n.Kind)
+			}
+			defs = emnkg.NodeProps(n.Kind)
+		}
+		if len(n.IDs) > emnkg.MaxQueryIDs {
+			return invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
+		}
+		if err := emnkg.ValidateFilter(n.Filter, defs); err != nil {
+			return err
+		}
+	}
+	for _, r := range q.RelSteps {
+		if err := checkTypes(r.Types); err != nil {
+			return err
+		}
+		if err := checkDirection(r.Direction); err != nil {
+			return err
+		}
+		if !singleHop(r) && (r.MinHops < 0 || r.MaxHops < 1 || r.MinHops > r.MaxHops || r.MaxHops > emnkg.MaxPatternHops) {
+			return invalid("Hops must satisfy 0 <= min <= max <= %d.", emnkg.MaxPatternHops)
+		}
+	}
+	return checkPage(q.Offset, q.Limit)
+}
+
+// MatchPattern enumerates every match of the pattern (relationships used
+// at most once per match), keeps the distinct rows and pages them.
+func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.PatternPage, error) {
+	if err := validatePattern(q); err != nil {
+		return nil, err
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	fits := make([]map[string]bool, len(q.NodeSteps))
+	for i, st := range q.NodeSteps {
+		fits[i] = map[string]bool{}
+		for _, n := range m.nodes {
+			if (st.Kind == "" || n.Kind == st.Kind) && (len(st.IDs) == 0 || slices.Contains(st.IDs, n.ID)) &&
+				matches(st.Filter, nodeGetter(n)) {
+				fits[i][n.ID] = true
+			}
+		}
+	}
+	adj := m.adjacencyLocked()
+	type row struct{ nodes, edges []string }
+	rows := map[string]row{}
+	used := map[string]bool{}
+	var bind func(step int, at string, nodes, edges []string)
+	bind = func(step int, at string, nodes, edges []string) {
+		if step == len(q.RelSteps) {
+			key := strings.Join(nodes, "\x00") + "\x01" + strings.Join(edges, "\x00")
+			rows[key] = row{slices.Clone(nodes), slices.Clone(edges)}
+			return
+		}
+		r := q.RelSteps[step]
+		if singleHop(r) {
+			for _, e := range adj[at] {
+				if used[e.ID] || !typeIn(r.Types, e.Type) {
+					continue
+				}
+				other, ok := others(e, at, r.Direction)
+				if !ok || !fits[step+1][other] {
+					continue
+				}
+				used[e.ID] = true
+				bind(step+1, other, append(nodes, other), append(edges, e.ID))
+				used[e.ID] = false
+			}
+			return
+		}
+		var walk func(cur string, hops int)
+		walk = func(cur string, hops int) {
+			if hops >= r.MinHops && fits[step+1][cur] {
+				bind(step+1, cur, append(nodes, cur), append(edges, ""))
+			}
+			if hops == r.MaxHops {
+				return
+			}
+			for _, e := range adj[cur] {
+				if used[e.ID] || !typeIn(r.Types, e.Type) {
+					continue
+				}
+				other, ok := others(e, cur, r.Direction)
+				if !ok {
+					continue
+				}
+				used[e.ID] = true
+				walk(other, hops+1)
+				used[e.ID] = false
+			}
+		}
+		walk(at, 0)
+	}
+	for _, n := range m.sortedNodesLocked() {
+		if fits[0][n.ID] {
+			bind(0, n.ID, []string{n.ID}, nil)
+		}
+	}
+	all := make([]row, 0, len(rows))
+	for _, r := range rows {
+		all = append(all, r)
+	}
+	slices.SortFunc(all, func(a, b row) int {
+		if c := slices.Compare(a.nodes, b.nodes); c != 0 {
+			return c
+		}
+		return slices.Compare(a.edges, b.edges)
+	})
+	page := &emnkg.PatternPage{Rows: []emnkg.PatternRow{}, TotalCount: -1}
+	if q.WithTotal {
+		page.TotalCount = len(all)
+	}
+	for i := q.Offset; i < min(q.Offset+q.Limit, len(all)); i++ {
+		pr := emnkg.PatternRow{Edges: make([]*emnkg.Edge, len(all[i].edges))}
+		for _, id := range all[i].nodes {
+			pr.Nodes = append(pr.Nodes, copyNode(m.nodes[id]))
+		}
+		for j, id := range all[i].edges {
+			if id != "" {
+				pr.Edges[j] = copyEdge(m.edges[id])
+			}
+		}
+		page.Rows = append(page.Rows, pr)
+	}
+	page.HasMore = len(all) > q.Offset+q.Limit
+	return page, nil
+}
+
+// checkGroupField checks that field may group nodes of kind.
+func checkGroupField(kind emnkg.Kind, field string) error {
+	if field == "id" {
+		return nil
+	}
+	d, ok := emnkg.LookupProp(emnkg.NodeProps(kind), field)
+	if !ok || !d.Filterable {
+		return emnkg.FieldErrorf(emnkg.EINVALID, field, "Cannot group %s nodes by %q.", kind, field)
+	}
+	return nil
+}
+
+func validateFacets(q emnkg.FacetQuery) error {
+	if !q.Kind.Valid() {
+		return invalid("Unknown node kind %q.", q.Kind)
+	}
+	if len(q.GroupBy) < 1 || len(q.GroupBy) > 2 {
+		return invalid("Group by one or two keys.")
+	}
+	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+		return err
+	}
+	if err := emnkg.ValidateFilter(q.Filter, emnkg.NodeProps(q.Kind)); err != nil {
+		return err
+	}
+	for _, k := range q.GroupBy {
+		if k.Via == nil {
+			if err := checkGroupField(q.Kind, k.Field); err != nil {
+				return err
+			}
+			continue
+		}
+		h := k.Via
+		def, ok := emnkg.LookupRel(h.Type)
+		if !ok {
+			return invalid("Unknown relationship type %q.", h.Type)
+		}
+		if err := checkDirection(h.Direction); err != nil {
+			return err
+		}
+		if !h.Kind.Valid() {
+			return invalid("Unknown node kind %q.", h.Kind)
+		}
+		outOK := h.Direction != emnkg.DirectionIn && def.Allows(q.Kind, h.Kind)
+		inOK := h.Direction != emnkg.DirectionOut && def.Allows(h.Kind, q.Kind)
+		if !outOK && !inOK {
+			return invalid("A %s relationship never joins a %s to a %s that way.", h.Type, q.Kind, h.Kind)
+		}
+		if err := checkGroupField(h.Kind, k.Field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupValues returns the distinct values a node takes for a group key.
+func (m *MemStore) groupValues(n *emnkg.Node, k emnkg.GroupKey, adj map[string][]*emnkg.Edge) []any {
+	if k.Via == nil {
+		v, ok := nodeGetter(n)(k.Field)
+		if !ok {
+			return []any{nil}
+		}
+		return []any{v}
+	}
+	var vs []any
+	seen := map[string]bool{}
+	for _, e := range adj[n.ID] {
+		if e.Type != k.Via.Type {
+			continue
+		}
+		other, ok := others(e, n.ID, k.Via.Direction)
+		if !ok || m.nodes[other].Kind != k.Via.Kind {
+			continue
+		}
+		v, ok := nodeGetter(m.nodes[other])(k.Field)
+		if !ok {
+			v = nil
+		}
+		if key := valueKey(v); !seen[key] {
+			seen[key] = true
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		return []any{nil}
+	}
+	return vs
+}
+
+func valueKey(v any) string { return fmt.Sprintf("%T:%v", v, v) }
+
+// compareGroupValues orders values ascending with nil last.
+func compareGroupValues(a, b []any) int {
+	for i := range a {
+		switch {
+		case a[i] == nil && b[i] == nil:
+			continue
+		case a[i] == nil:
+			return -1
+		case b[i] == nil:
+			return 1
+		}
+		if c := memCompare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Facets counts the nodes of a kind by the values of one or two keys.
+func (m *MemStore) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
+	if err := validateFacets(q); err != nil {
+		return nil, err
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	adj := m.adjacencyLocked()
+	buckets := map[string]*emnkg.FacetBucket{}
+	for _, n := range m.nodes {
+		if n.Kind != q.Kind || !matches(q.Filter, nodeGetter(n)) {
+			continue
+		}
+		combos := [][]any{{}}
+		for _, k := range q.GroupBy {
+			var next [][]any
+			for _, c := range combos {
+				for _, v := range m.groupValues(n, k, adj) {
+					next = append(next, append(slices.Clone(c), v))
+				}
+			}
+			combos = next
+		}
+		for _, c := range combos {
+			parts := make([]string, len(c))
+			for i, v := range c {
+				parts[i] = valueKey(v)
+			}
+			key := strings.Join(parts, "\x00")
+			b, ok := buckets[key]
+			if !ok {
+				b = &emnkg.FacetBucket{Values: c}
+				buckets[key] = b
+			}
+			b.Count++
+		}
+	}
+	out := []emnkg.FacetBucket{}
+	for _, b := range buckets {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b emnkg.FacetBucket) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return compareGroupValues(a.Values, b.Values)
+	})
+	return out[:min(len(out), q.Limit)], nil
+}
+
+// LanguageCoverage counts the nodes of a kind with a value of a
+// multilingual property, by language.
+func (m *MemStore) LanguageCoverage(ctx context.Context, kind emnkg.Kind, property string) ([]emnkg.FacetBucket, error) {
+	if !kind.Valid() {
+		return nil, invalid("Unknown node kind %q.", kind)
+	}
+	if !slices.ContainsFunc(emnkg.NodeProps(kind), func(d emnkg.PropDef) bool {
+		return d.Multilingual && d.Name == property
+	}) {
+		return nil, emnkg.FieldErrorf(emnkg.EINVALID, property, "%q is not a multilingual property of %s.", property, kind)
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	counts := map[string]int{}
+	for _, n := range m.nodes {
+		if n.Kind != kind {
+			continue
+		}
+		langs, _ := emnkg.LangValues(n.Props, property)
+		for _, l := range langs {
+			counts[l]++
+		}
+	}
+	out := []emnkg.FacetBucket{}
+	for l, c := range counts {
+		out = append(out, emnkg.FacetBucket{Values: []any{l}, Count: c})
+	}
+	slices.SortFunc(out, func(a, b emnkg.FacetBucket) int {
+		return strings.Compare(a.Values[0].(string), b.Values[0].(string))
+	})
+	return out, nil
+}
+
+// Degrees ranks nodes by their number of relationships.
+func (m *MemStore) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeDegree, error) {
+	if err := checkKinds(q.Kinds); err != nil {
+		return nil, err
+	}
+	if err := checkTypes(q.Types); err != nil {
+		return nil, err
+	}
+	if err := checkDirection(q.Direction); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	adj := m.adjacencyLocked()
+	out := []emnkg.NodeDegree{}
+	for _, n := range m.sortedNodesLocked() {
+		if !kindIn(q.Kinds, n.Kind) {
+			continue
+		}
+		deg := 0
+		for _, e := range adj[n.ID] {
+			if _, ok := others(e, n.ID, q.Direction); ok && typeIn(q.Types, e.Type) {
+				deg++
+			}
+		}
+		if deg > 0 {
+			out = append(out, emnkg.NodeDegree{Node: n, Degree: deg})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b emnkg.NodeDegree) int { return cmp.Compare(b.Degree, a.Degree) })
+	out = out[:min(len(out), q.Limit)]
+	for i := range out {
+		out[i].Node = copyNode(out[i].Node)
+	}
+	return out, nil
+}
