@@ -27,6 +27,16 @@ type Config struct {
 	LogLevel        string
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
+
+	// Authentication and authorisation.
+	JWTSecret     string
+	JWKSFile      string
+	JWKSURL       string
+	JWTIssuer     string
+	JWTAudience   string
+	JWTRoleClaim  string
+	ReadsNeedAuth bool
+	EnableCypher  bool
 }
 
 // setting describes one configuration entry.
@@ -86,6 +96,22 @@ func settings() []setting {
 			bind: str(func(c *Config) *string { return &c.LogLevel })},
 		{flag: "request-timeout", env: "EMNKG_REQUEST_TIMEOUT", def: "30s", usage: "time limit of one GraphQL request",
 			bind: duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{flag: "jwt-secret", env: "EMNKG_JWT_SECRET", usage: "secret of HS256-signed bearer JWTs (prefer the environment variable)",
+			bind: str(func(c *Config) *string { return &c.JWTSecret })},
+		{flag: "jwks-file", env: "EMNKG_JWKS_FILE", usage: "JWKS file with the public keys of RS256/ES256-signed JWTs",
+			bind: str(func(c *Config) *string { return &c.JWKSFile })},
+		{flag: "jwks-url", env: "EMNKG_JWKS_URL", usage: "JWKS URL with the public keys of RS256/ES256-signed JWTs",
+			bind: str(func(c *Config) *string { return &c.JWKSURL })},
+		{flag: "jwt-issuer", env: "EMNKG_JWT_ISSUER", usage: "required iss claim of JWTs (empty: not checked)",
+			bind: str(func(c *Config) *string { return &c.JWTIssuer })},
+		{flag: "jwt-audience", env: "EMNKG_JWT_AUDIENCE", usage: "required aud claim of JWTs (empty: not checked)",
+			bind: str(func(c *Config) *string { return &c.JWTAudience })},
+		{flag: "jwt-role-claim", env: "EMNKG_JWT_ROLE_CLAIM", def: "role", usage: "JWT claim holding the caller's role (researcher, editor or admin)",
+			bind: str(func(c *Config) *string { return &c.JWTRoleClaim })},
+		{flag: "reads-need-auth", env: "EMNKG_READS_NEED_AUTH", def: "false", usage: "require a bearer token for every request, reads included",
+			bind: boolean(func(c *Config) *bool { return &c.ReadsNeedAuth })},
+		{flag: "cypher", env: "EMNKG_CYPHER", def: "false", usage: "allow researchers and admins to run read-only Cypher (Neo4j store only)",
+			bind: boolean(func(c *Config) *bool { return &c.EnableCypher })},
 		{flag: "shutdown-timeout", env: "EMNKG_SHUTDOWN_TIMEOUT", def: "15s", usage: "time given to in-flight requests on shutdown",
 			bind: duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
