@@ -7,9 +7,9 @@ package graph
 
 import (
 	"context"
-	"github.com/emnkg/emnkg/internal/emnkg"
 
 	"github.com/emnkg/emnkg/graph/model"
+	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
 // CreateOrganisation is the resolver for the createOrganisation field.
