@@ -210,7 +210,7 @@ func (r *Resolver) deleteNode(ctx context.Context, id string, version *int) (*mo
 					out.Kind = enum
 				}
 			}
-		} else if rec.Op == emnkg.OpUnlink {
+		} else if rec.RelType != "" {
 			out.DeletedRelationships++
 		}
 	}

@@ -5685,7 +5685,6 @@ enum NetworkSortField {
   NAME
   KIND
   ESTABLISHED
-  DESCRIPTION
   ACRONYM
 }
 
@@ -5775,7 +5774,6 @@ enum CountrySortField {
   EU_MEMBER
   EMN_STATUS
   JOINED
-  JOINED_NOTE
 }
 
 "One sort key."
@@ -5901,11 +5899,8 @@ enum DocumentSortField {
   ELI
   OFFICIAL_JOURNAL
   ENTRY_INTO_FORCE
-  LEGAL_BASIS
   CONSOLIDATED_VERSION
   LANGUAGE_NOTE
-  ABSTRACT
-  TEXT
 }
 
 "One sort key."
@@ -6085,7 +6080,6 @@ enum FundSortField {
   NAME
   ACRONYM
   ESTABLISHED
-  DESCRIPTION
 }
 
 "One sort key."

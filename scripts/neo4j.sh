@@ -20,6 +20,7 @@
 #   EMNKG_NEO4J_PORT           Bolt port (default: a free one)
 #   EMNKG_NEO4J_HEAP           JVM heap (default: 1g)
 #   EMNKG_NEO4J_PAGECACHE_MIB  page cache in MiB (default: 64)
+#   EMNKG_NEO4J_JAVA_OPTS      more JVM options (split at spaces)
 #   EMNKG_NEO4J_START_TIMEOUT  seconds to wait for Bolt (default: 180)
 #   EMNKG_NEO4J_PASSWORD       enable authentication: user neo4j gets this
 #                              password (8 characters or more)
@@ -195,14 +196,17 @@ start() {
 	{
 		echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) neo4j.sh start"
 	} >>"$workdir/neo4j.log"
+	# Test runs are short: the C1 compiler alone and the serial collector
+	# halve the CPU a start plus a test run costs on a small machine.
 	# The JVM must not inherit our stdout: callers read it until EOF.
+	# shellcheck disable=SC2086 # EMNKG_NEO4J_JAVA_OPTS holds several options.
 	"$java" -Xms256m -Xmx"${EMNKG_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
-		-XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -Xss2m \
+		-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-OmitStackTraceInFastThrow -Xss2m \
 		--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 		--add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
 		-Djdk.nio.maxCachedBufferSize=1024 -Dlog4j2.disable.jmx=true \
 		-Demnkg.neo4j.pagecacheMiB="${EMNKG_NEO4J_PAGECACHE_MIB:-64}" \
-		-cp "$classpath" "$main_class" "$workdir" "${EMNKG_NEO4J_PORT:-0}" \
+		${EMNKG_NEO4J_JAVA_OPTS:-} -cp "$classpath" "$main_class" "$workdir" "${EMNKG_NEO4J_PORT:-0}" \
 		</dev/null >>"$workdir/neo4j.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$workdir/neo4j.pid"

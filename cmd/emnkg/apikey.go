@@ -158,7 +158,7 @@ func apikeyCmd(ctx context.Context, cfg *app.Config, logger *slog.Logger, args [
 	defer store.Close()
 	ed, ok := store.(emnkg.Editor)
 	if !ok {
-		return fmt.Errorf("the %s store cannot manage API keys (it does not implement editing yet)", app.StoreName(cfg))
+		return fmt.Errorf("the store (%s) cannot manage API keys yet: it does not implement editing", app.StoreName(cfg))
 	}
 	return run(ctx, ed)
 }

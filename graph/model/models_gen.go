@@ -1130,15 +1130,14 @@ func (e ChangeOperation) MarshalJSON() ([]byte, error) {
 type CountrySortField string
 
 const (
-	CountrySortFieldID         CountrySortField = "ID"
-	CountrySortFieldSource     CountrySortField = "SOURCE"
-	CountrySortFieldUncertain  CountrySortField = "UNCERTAIN"
-	CountrySortFieldName       CountrySortField = "NAME"
-	CountrySortFieldEmnCode    CountrySortField = "EMN_CODE"
-	CountrySortFieldEuMember   CountrySortField = "EU_MEMBER"
-	CountrySortFieldEmnStatus  CountrySortField = "EMN_STATUS"
-	CountrySortFieldJoined     CountrySortField = "JOINED"
-	CountrySortFieldJoinedNote CountrySortField = "JOINED_NOTE"
+	CountrySortFieldID        CountrySortField = "ID"
+	CountrySortFieldSource    CountrySortField = "SOURCE"
+	CountrySortFieldUncertain CountrySortField = "UNCERTAIN"
+	CountrySortFieldName      CountrySortField = "NAME"
+	CountrySortFieldEmnCode   CountrySortField = "EMN_CODE"
+	CountrySortFieldEuMember  CountrySortField = "EU_MEMBER"
+	CountrySortFieldEmnStatus CountrySortField = "EMN_STATUS"
+	CountrySortFieldJoined    CountrySortField = "JOINED"
 )
 
 var AllCountrySortField = []CountrySortField{
@@ -1150,12 +1149,11 @@ var AllCountrySortField = []CountrySortField{
 	CountrySortFieldEuMember,
 	CountrySortFieldEmnStatus,
 	CountrySortFieldJoined,
-	CountrySortFieldJoinedNote,
 }
 
 func (e CountrySortField) IsValid() bool {
 	switch e {
-	case CountrySortFieldID, CountrySortFieldSource, CountrySortFieldUncertain, CountrySortFieldName, CountrySortFieldEmnCode, CountrySortFieldEuMember, CountrySortFieldEmnStatus, CountrySortFieldJoined, CountrySortFieldJoinedNote:
+	case CountrySortFieldID, CountrySortFieldSource, CountrySortFieldUncertain, CountrySortFieldName, CountrySortFieldEmnCode, CountrySortFieldEuMember, CountrySortFieldEmnStatus, CountrySortFieldJoined:
 		return true
 	}
 	return false
@@ -1272,11 +1270,8 @@ const (
 	DocumentSortFieldEli                 DocumentSortField = "ELI"
 	DocumentSortFieldOfficialJournal     DocumentSortField = "OFFICIAL_JOURNAL"
 	DocumentSortFieldEntryIntoForce      DocumentSortField = "ENTRY_INTO_FORCE"
-	DocumentSortFieldLegalBasis          DocumentSortField = "LEGAL_BASIS"
 	DocumentSortFieldConsolidatedVersion DocumentSortField = "CONSOLIDATED_VERSION"
 	DocumentSortFieldLanguageNote        DocumentSortField = "LANGUAGE_NOTE"
-	DocumentSortFieldAbstract            DocumentSortField = "ABSTRACT"
-	DocumentSortFieldText                DocumentSortField = "TEXT"
 )
 
 var AllDocumentSortField = []DocumentSortField{
@@ -1294,16 +1289,13 @@ var AllDocumentSortField = []DocumentSortField{
 	DocumentSortFieldEli,
 	DocumentSortFieldOfficialJournal,
 	DocumentSortFieldEntryIntoForce,
-	DocumentSortFieldLegalBasis,
 	DocumentSortFieldConsolidatedVersion,
 	DocumentSortFieldLanguageNote,
-	DocumentSortFieldAbstract,
-	DocumentSortFieldText,
 }
 
 func (e DocumentSortField) IsValid() bool {
 	switch e {
-	case DocumentSortFieldID, DocumentSortFieldSource, DocumentSortFieldUncertain, DocumentSortFieldTitle, DocumentSortFieldKind, DocumentSortFieldYear, DocumentSortFieldYearBasis, DocumentSortFieldDate, DocumentSortFieldPublisher, DocumentSortFieldURL, DocumentSortFieldCelex, DocumentSortFieldEli, DocumentSortFieldOfficialJournal, DocumentSortFieldEntryIntoForce, DocumentSortFieldLegalBasis, DocumentSortFieldConsolidatedVersion, DocumentSortFieldLanguageNote, DocumentSortFieldAbstract, DocumentSortFieldText:
+	case DocumentSortFieldID, DocumentSortFieldSource, DocumentSortFieldUncertain, DocumentSortFieldTitle, DocumentSortFieldKind, DocumentSortFieldYear, DocumentSortFieldYearBasis, DocumentSortFieldDate, DocumentSortFieldPublisher, DocumentSortFieldURL, DocumentSortFieldCelex, DocumentSortFieldEli, DocumentSortFieldOfficialJournal, DocumentSortFieldEntryIntoForce, DocumentSortFieldConsolidatedVersion, DocumentSortFieldLanguageNote:
 		return true
 	}
 	return false
@@ -1424,7 +1416,6 @@ const (
 	FundSortFieldName        FundSortField = "NAME"
 	FundSortFieldAcronym     FundSortField = "ACRONYM"
 	FundSortFieldEstablished FundSortField = "ESTABLISHED"
-	FundSortFieldDescription FundSortField = "DESCRIPTION"
 )
 
 var AllFundSortField = []FundSortField{
@@ -1434,12 +1425,11 @@ var AllFundSortField = []FundSortField{
 	FundSortFieldName,
 	FundSortFieldAcronym,
 	FundSortFieldEstablished,
-	FundSortFieldDescription,
 }
 
 func (e FundSortField) IsValid() bool {
 	switch e {
-	case FundSortFieldID, FundSortFieldSource, FundSortFieldUncertain, FundSortFieldName, FundSortFieldAcronym, FundSortFieldEstablished, FundSortFieldDescription:
+	case FundSortFieldID, FundSortFieldSource, FundSortFieldUncertain, FundSortFieldName, FundSortFieldAcronym, FundSortFieldEstablished:
 		return true
 	}
 	return false
@@ -1634,7 +1624,6 @@ const (
 	NetworkSortFieldName        NetworkSortField = "NAME"
 	NetworkSortFieldKind        NetworkSortField = "KIND"
 	NetworkSortFieldEstablished NetworkSortField = "ESTABLISHED"
-	NetworkSortFieldDescription NetworkSortField = "DESCRIPTION"
 	NetworkSortFieldAcronym     NetworkSortField = "ACRONYM"
 )
 
@@ -1645,13 +1634,12 @@ var AllNetworkSortField = []NetworkSortField{
 	NetworkSortFieldName,
 	NetworkSortFieldKind,
 	NetworkSortFieldEstablished,
-	NetworkSortFieldDescription,
 	NetworkSortFieldAcronym,
 }
 
 func (e NetworkSortField) IsValid() bool {
 	switch e {
-	case NetworkSortFieldID, NetworkSortFieldSource, NetworkSortFieldUncertain, NetworkSortFieldName, NetworkSortFieldKind, NetworkSortFieldEstablished, NetworkSortFieldDescription, NetworkSortFieldAcronym:
+	case NetworkSortFieldID, NetworkSortFieldSource, NetworkSortFieldUncertain, NetworkSortFieldName, NetworkSortFieldKind, NetworkSortFieldEstablished, NetworkSortFieldAcronym:
 		return true
 	}
 	return false

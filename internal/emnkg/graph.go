@@ -190,7 +190,10 @@ const (
 	MaxInValues     = 1000
 	MaxQueryIDs     = 1000
 	MaxStringLength = 100000
-	MaxSortFields   = 5
+	// MaxIndexedLength bounds sortable text, which stores may index
+	// (Neo4j's indexes refuse values of about 8 KB).
+	MaxIndexedLength = 4000
+	MaxSortFields    = 5
 )
 
 // Validate checks a node query against the schema.
@@ -412,6 +415,9 @@ func NormalizeProps(defs []PropDef, props map[string]any) (map[string]any, error
 		nv, err := normalizeValue(d.Type, v)
 		if err != nil {
 			return nil, FieldErrorf(EINVALID, k, "Property %q: %v", k, err)
+		}
+		if s, ok := nv.(string); ok && d.Sortable && len(s) > MaxIndexedLength {
+			return nil, FieldErrorf(EINVALID, k, "Property %q holds at most %d bytes.", k, MaxIndexedLength)
 		}
 		out[k] = nv
 	}

@@ -149,6 +149,7 @@ var commonNodeProps = []PropDef{
 func fs(name string) PropDef {
 	return PropDef{Name: name, Type: PropString, Filterable: true, Sortable: true}
 }
+func ft(name string) PropDef { return PropDef{Name: name, Type: PropString, Filterable: true} }
 func fd(name string) PropDef {
 	return PropDef{Name: name, Type: PropDate, Filterable: true, Sortable: true}
 }
@@ -170,17 +171,17 @@ var kindProps = map[Kind][]PropDef{
 	KindNationalContactPoint: {fs("name"), fs("countryCode"), fs("status"), fd("since"), fd("until"),
 		fs("role")},
 	KindPerson:  {fs("name"), fs("givenName"), fs("familyName")},
-	KindNetwork: {fs("name"), fs("kind"), fd("established"), fs("description"), fs("acronym")},
+	KindNetwork: {fs("name"), fs("kind"), fd("established"), ft("description"), fs("acronym")},
 	KindCountry: {fs("name"), fs("emnCode"), fb("euMember"), fs("emnStatus"), fd("joined"),
-		fs("joinedNote"), fl("conflictingSources")},
+		ft("joinedNote"), fl("conflictingSources")},
 	KindDocument: {fs("title"), fs("kind"), fi("year"), fs("yearBasis"), fd("date"), fs("publisher"),
-		fs("url"), fs("celex"), fs("eli"), fs("officialJournal"), fd("entryIntoForce"), fs("legalBasis"),
+		fs("url"), fs("celex"), fs("eli"), fs("officialJournal"), fd("entryIntoForce"), ft("legalBasis"),
 		fs("consolidatedVersion"), fl("languages"), fs("languageNote"), fl("repeals"), fl("amendsOther"),
-		fs("abstract"), fs("text")},
+		ft("abstract"), ft("text")},
 	KindGlossaryTerm: {fm("prefLabel"), fml("altLabels"), fml("hiddenLabels"), fm("definition"), fm("scopeNote"),
 		fs("scheme"), fs("sourceTitle"), fs("sourceUrl"), fs("sourceCelex"), fs("labelSourceTitle"),
 		fs("labelSourceUrl"), fl("languages")},
-	KindFund: {fs("name"), fs("acronym"), fd("established"), fs("description")},
+	KindFund: {fs("name"), fs("acronym"), fd("established"), ft("description")},
 }
 
 // commonEdgeProps are the properties any relationship may carry.

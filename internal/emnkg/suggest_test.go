@@ -231,6 +231,12 @@ func TestSuggestTermsEdgeCases(t *testing.T) {
 	if want := []string{"dup/en/title:return"}; !slices.Equal(got, want) {
 		t.Errorf("odd terms: %v, want %v", got, want)
 	}
+	onlyShort := []*emnkg.Node{term("eb", "prefLabel_en", "entry ban"), term("ret", "prefLabel_en", "return")}
+	for _, title := range []string{"A re-entry ban", "Entry ban-related rules", "return-oriented"} {
+		if got := emnkg.SuggestTerms(document(title, "", ""), onlyShort, nil, nil); len(got) != 0 {
+			t.Errorf("%q: a compound was cut: %+v", title, got)
+		}
+	}
 	ix := emnkg.NewTermIndex(glossary, nil)
 	doc := document("A return decision", "", "")
 	first := ix.Suggest(doc, nil)

@@ -165,6 +165,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{"GET mutation", ts, "GET", get("query", `mutation { unlink(id: "x") { id } }`), map[string]string{"Accept": gqlType}, "", 405, gqlType, server.CodeMethodNotAllowed, false, [2]string{"Allow", "POST"}},
 		{"GET named mutation among queries", ts, "GET", get("query", "query A { __typename } mutation B { __typename }", "operationName", "B"), nil, "", 405, jsonType, server.CodeMethodNotAllowed, false, [2]string{"Allow", "POST"}},
 		{"GET subscription", ts, "GET", get("query", "subscription { __typename }"), nil, "", 405, jsonType, server.CodeMethodNotAllowed, false, [2]string{"Allow", "POST"}},
+		{"subscription without a stream", ts, "POST", "/graphql", ct, `{"query": "subscription S { changes { __typename } }"}`, 406, jsonType, server.CodeNotAcceptable, false, [2]string{}},
 		{"GET without query", ts, "GET", "/graphql", nil, "", 400, jsonType, server.CodeBadRequest, false, [2]string{}},
 		{"GET variables not an object", ts, "GET", get("query", "{ __typename }", "variables", "[1]"), nil, "", 400, jsonType, server.CodeBadRequest, false, [2]string{}},
 		{"PUT", ts, "PUT", "/graphql", ct, ok, 405, jsonType, server.CodeMethodNotAllowed, false, [2]string{"Allow", "GET, POST, OPTIONS"}},

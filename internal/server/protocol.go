@@ -73,6 +73,8 @@ func writeError(w http.ResponseWriter, media string, status int, code, msg strin
 //   - GET runs queries only: a mutation or subscription is 405 with
 //     Allow: POST; with RequireGETPreflight a GET must carry
 //     PreflightHeader (403 otherwise);
+//   - a subscription must be streamed (Accept: text/event-stream, or a
+//     websocket): 406 otherwise;
 //   - a request error (nothing executed, so no data) is answered without a
 //     data entry, with 400 for application/graphql-response+json (401 or
 //     403 for UNAUTHENTICATED or FORBIDDEN) and 200 for application/json,
@@ -105,7 +107,7 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 				"Accept must allow application/graphql-response+json or application/json.")
 			return
 		}
-		var opName string
+		var opName, query string
 		if r.Method == http.MethodPost {
 			if !isJSONContentType(r.Header.Get("Content-Type")) {
 				s.refuse(w, r, media, http.StatusUnsupportedMediaType, CodeUnsupportedMediaType,
@@ -117,7 +119,7 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 				s.refuse(w, r, media, status, code, msg)
 				return
 			}
-			opName = body.OperationName
+			opName, query = body.OperationName, body.Query
 			canonical, err := json.Marshal(body)
 			if err != nil {
 				s.refuse(w, r, media, http.StatusBadRequest, CodeBadRequest, "The request's variables or extensions are not valid JSON.")
@@ -142,6 +144,11 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 			opName = name
 		}
 		info.setOperationName(opName)
+		if r.Method == http.MethodPost && media != mediaEventStream && s.isSubscription(query, opName) {
+			s.refuse(w, r, media, http.StatusNotAcceptable, CodeNotAcceptable,
+				"Subscriptions are streamed: send them with Accept: text/event-stream, or over a websocket.")
+			return
+		}
 		if media == mediaEventStream {
 			info.setStream()
 			next.ServeHTTP(w, r)
@@ -314,6 +321,20 @@ func (s *Server) checkGET(r *http.Request) (opName string, status int, code, msg
 			"GET requests can only run queries; send " + string(op.Operation) + "s with POST."
 	}
 	return opName, 0, "", ""
+}
+
+// isSubscription tells whether the operation opName of query is a
+// subscription; a query that does not parse is left to gqlgen.
+func (s *Server) isSubscription(query, opName string) bool {
+	if !strings.Contains(query, "subscription") {
+		return false
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, s.limits.MaxTokens)
+	if err != nil {
+		return false
+	}
+	op := selectOperation(doc, opName)
+	return op != nil && op.Operation == ast.Subscription
 }
 
 // selectOperation returns the operation named name, or the only one when

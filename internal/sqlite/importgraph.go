@@ -117,6 +117,7 @@ func (p *propsState) set(text string, props map[string]any) {
 // importer holds the prepared statements and counts of one import.
 type importer struct {
 	s   *Store
+	tx  *sql.Tx
 	res *emnkg.ImportResult
 
 	getNodes, getKinds, getEdges *sql.Stmt
@@ -124,7 +125,7 @@ type importer struct {
 }
 
 func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, res *emnkg.ImportResult) (*importer, error) {
-	im := &importer{s: s, res: res}
+	im := &importer{s: s, tx: tx, res: res}
 	prep := func(query string) (*sql.Stmt, error) {
 		st, err := tx.PrepareContext(ctx, query)
 		return st, wrapf(err, "import: prepare")
@@ -232,14 +233,21 @@ func (im *importer) nodeChunk(ctx context.Context, nodes []*emnkg.Node) error {
 			im.res.NodesUpdated++
 		}
 	}
+	var docs []searchDoc
 	for _, id := range ids {
 		if st := state[id]; st.dirty {
 			if err := im.putNodes.add(ctx, id, st.kind, st.version, st.props.text); err != nil {
 				return err
 			}
+			n := emnkg.Node{ID: id, Kind: emnkg.Kind(st.kind), Props: st.props.props}
+			docs = append(docs, searchDoc{id: id, doc: emnkg.SearchDocument(&n)})
 		}
 	}
-	return im.putNodes.flush(ctx)
+	if err := im.putNodes.flush(ctx); err != nil {
+		return err
+	}
+	// The search index follows the written nodes in the same transaction.
+	return indexNodes(ctx, im.tx, docs)
 }
 
 // storedKinds adds the kinds of the stored nodes among ids to kinds.

@@ -26,11 +26,19 @@ func indexedPath(key string) (string, bool) {
 	return "", false
 }
 
+// migration is one step of the schema: SQL statements, then optionally Go
+// code (for data that only Go can compute, such as search documents). Both
+// run in the migrating transaction.
+type migration struct {
+	stmts []string
+	run   func(s *Store, ctx context.Context, tx *sql.Tx) error
+}
+
 // migrations returns the schema migrations, in order. Migration i brings
 // the schema to version i+1. Each is idempotent, so that re-running one
 // whose version was not recorded is harmless. Never edit a released
 // migration; append a new one.
-func migrations() [][]string {
+func migrations() []migration {
 	v1 := []string{
 		`CREATE TABLE IF NOT EXISTS nodes (
 			id      TEXT NOT NULL PRIMARY KEY,
@@ -55,7 +63,59 @@ func migrations() [][]string {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return [][]string{v1}
+	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}}
+}
+
+// migrationV2 adds the full-text index of the nodes' search documents, the
+// audit log and the API keys.
+//
+// node_search holds one row per node, whose rowid is the node's rowid and
+// whose text is emnkg.SearchDocument of the node: folded words separated by
+// spaces. The ascii tokenizer splits at ASCII spaces and punctuation only
+// and keeps every non-ASCII byte in its token, so each folded word is
+// exactly one token (the words are folded in Go, identically for the
+// documents and the query tokens). The table stores no text (content=”)
+// and no positions (detail=none): SearchCandidates asks only for token
+// prefixes, never for phrases. contentless_delete lets writes delete and
+// replace rows by rowid.
+//
+// Audit times and key times are stored as UTC RFC 3339 text with exactly
+// nine fractional digits (see timeLayout), so that text order is time order
+// and the instant round-trips to the nanosecond.
+func migrationV2() []string {
+	return []string{
+		`CREATE VIRTUAL TABLE IF NOT EXISTS node_search USING fts5(
+			doc, tokenize = 'ascii', detail = 'none', content = '', contentless_delete = 1)`,
+		`CREATE TABLE IF NOT EXISTS changes (
+			seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+			time        TEXT NOT NULL,
+			actor       TEXT NOT NULL,
+			op          TEXT NOT NULL,
+			target_id   TEXT NOT NULL,
+			target_kind TEXT NOT NULL DEFAULT '',
+			rel_type    TEXT NOT NULL DEFAULT '',
+			src         TEXT NOT NULL DEFAULT '',
+			dst         TEXT NOT NULL DEFAULT '',
+			before      TEXT CHECK (before IS NULL OR json_valid(before)),
+			after       TEXT CHECK (after IS NULL OR json_valid(after))
+		) STRICT`,
+		// Each index ends with the rowid (seq), so the records of one
+		// actor or node come in sequence order.
+		`CREATE INDEX IF NOT EXISTS changes_time ON changes (time)`,
+		`CREATE INDEX IF NOT EXISTS changes_actor ON changes (actor)`,
+		`CREATE INDEX IF NOT EXISTS changes_target ON changes (target_id)`,
+		`CREATE INDEX IF NOT EXISTS changes_src ON changes (src)`,
+		`CREATE INDEX IF NOT EXISTS changes_dst ON changes (dst)`,
+		`CREATE TABLE IF NOT EXISTS api_keys (
+			id         TEXT NOT NULL PRIMARY KEY,
+			name       TEXT NOT NULL,
+			role       TEXT NOT NULL,
+			hash       TEXT NOT NULL UNIQUE,
+			created_at TEXT NOT NULL,
+			revoked_at TEXT
+		) STRICT`,
+		`CREATE INDEX IF NOT EXISTS api_keys_created ON api_keys (created_at, id)`,
+	}
 }
 
 // Migrate creates the tables and indexes the store needs and brings an older
@@ -77,8 +137,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 				current, len(all))
 		}
 		for i := current; i < len(all); i++ {
-			for _, stmt := range all[i] {
+			for _, stmt := range all[i].stmts {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return wrapf(err, "migrate to version %d", i+1)
+				}
+			}
+			if all[i].run != nil {
+				if err := all[i].run(s, ctx, tx); err != nil {
 					return wrapf(err, "migrate to version %d", i+1)
 				}
 			}

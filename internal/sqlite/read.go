@@ -19,7 +19,7 @@ func (s *Store) scanNode(rows *sql.Rows) (*emnkg.Node, error) {
 		return nil, wrapf(err, "read node")
 	}
 	n.Kind = emnkg.Kind(kind)
-	p, err := decodeProps(s.nodeDefsOf(n.Kind), "node", n.ID, props)
+	p, err := s.nodeProps(n.Kind, n.ID, props)
 	if err != nil {
 		return nil, err
 	}
@@ -303,10 +303,10 @@ func (s *Store) scanRelated(rows *sql.Rows, q emnkg.RelatedQuery, out map[string
 	e.Type = emnkg.RelType(etype)
 	n.Kind = emnkg.Kind(nkind)
 	var err error
-	if e.Props, err = decodeProps(s.edgeDefs, "relationship", e.ID, eprops); err != nil {
+	if e.Props, err = s.edgeProps(e.ID, eprops); err != nil {
 		return err
 	}
-	if n.Props, err = decodeProps(s.nodeDefsOf(n.Kind), "node", n.ID, nprops); err != nil {
+	if n.Props, err = s.nodeProps(n.Kind, n.ID, nprops); err != nil {
 		return err
 	}
 	page.Items = append(page.Items, emnkg.Related{Edge: &e, Node: &n})

@@ -198,3 +198,43 @@ func (b *builder) orderBy(sorts []emnkg.SortField, node, edge string) string {
 	}
 	return strings.Join(terms, ", ")
 }
+
+// inList returns the condition that expr is one of values, bound as one
+// JSON list, or "1" when values is empty (no restriction).
+func (b *builder) inList(expr string, values []string) (string, error) {
+	if len(values) == 0 {
+		return "1", nil
+	}
+	js, err := encodeJSON(values)
+	if err != nil {
+		return "", emnkg.Errorf(emnkg.EINVALID, "Invalid list of values.")
+	}
+	return "(" + expr + " IN (SELECT value FROM json_each(" + b.arg(js) + ")))", nil
+}
+
+// kindIn returns the condition that expr is one of kinds (any when empty).
+func (b *builder) kindIn(expr string, kinds []emnkg.Kind) (string, error) {
+	vs := make([]string, len(kinds))
+	for i, k := range kinds {
+		vs[i] = string(k)
+	}
+	return b.inList(expr, vs)
+}
+
+// typeIn returns the condition that expr is one of types (any when empty).
+func (b *builder) typeIn(expr string, types []emnkg.RelType) (string, error) {
+	vs := make([]string, len(types))
+	for i, t := range types {
+		vs[i] = string(t)
+	}
+	return b.inList(expr, vs)
+}
+
+// idList binds ids as one JSON list and returns its placeholder.
+func (b *builder) idList(ids []string) (string, error) {
+	js, err := encodeJSON(ids)
+	if err != nil {
+		return "", emnkg.Errorf(emnkg.EINVALID, "Invalid IDs.")
+	}
+	return b.arg(js), nil
+}

@@ -41,6 +41,10 @@ type Store struct {
 	// normalise what is read; they are never modified after Open.
 	nodeDefs map[emnkg.Kind][]emnkg.PropDef
 	edgeDefs []emnkg.PropDef
+	// nodeIdx and edgeIdx index the same definitions by key, for
+	// decodeFast; they are never modified after Open either.
+	nodeIdx map[emnkg.Kind]propIndex
+	edgeIdx propIndex
 
 	closeOnce sync.Once
 	closeErr  error
@@ -64,10 +68,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	s := &Store{
 		nodeDefs: make(map[emnkg.Kind][]emnkg.PropDef),
 		edgeDefs: emnkg.EdgeProps(),
+		nodeIdx:  make(map[emnkg.Kind]propIndex),
 	}
 	for _, k := range emnkg.Kinds() {
 		s.nodeDefs[k] = emnkg.NodeProps(k)
+		s.nodeIdx[k] = newPropIndex(s.nodeDefs[k])
 	}
+	s.edgeIdx = newPropIndex(s.edgeDefs)
 
 	// The writer is opened (and the schema migrated) first, so that the
 	// database file exists and is in WAL mode before any reader opens it.
@@ -117,7 +124,7 @@ func dsn(path string, writer bool) string {
 		// transaction never fails half-way on a lock upgrade.
 		q.Set("_txlock", "immediate")
 	} else {
-		pragmas = append(pragmas, "query_only(1)", "cache_size(-16384)")
+		pragmas = append(pragmas, "query_only(1)", "cache_size(-16384)", "mmap_size(1099511627776)")
 	}
 	q["_pragma"] = pragmas
 	// The path is escaped because SQLite reads "file:" names as URIs.
@@ -206,6 +213,20 @@ func (s *Store) nodeDefsOf(k emnkg.Kind) []emnkg.PropDef {
 		return d
 	}
 	return emnkg.NodeProps(k)
+}
+
+// nodeProps decodes the stored properties of a node of kind k.
+func (s *Store) nodeProps(k emnkg.Kind, id, text string) (map[string]any, error) {
+	idx, ok := s.nodeIdx[k]
+	if !ok {
+		return decodeProps(s.nodeDefsOf(k), "node", id, text)
+	}
+	return decodeFast(idx, s.nodeDefs[k], "node", id, text)
+}
+
+// edgeProps decodes the stored properties of a relationship.
+func (s *Store) edgeProps(id, text string) (map[string]any, error) {
+	return decodeFast(s.edgeIdx, s.edgeDefs, "relationship", id, text)
 }
 
 // quoteLiteral returns s as an SQL string literal. It is used only for the

@@ -490,9 +490,9 @@ func compareGroupValues(a, b []any) int {
 		case a[i] == nil && b[i] == nil:
 			continue
 		case a[i] == nil:
-			return -1
-		case b[i] == nil:
 			return 1
+		case b[i] == nil:
+			return -1
 		}
 		if c := memCompare(a[i], b[i]); c != 0 {
 			return c

@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+)
+
+// encodeState returns the stored JSON of the Before or After of an audit
+// record, or NULL for nil.
+func encodeState(state map[string]any) (any, error) {
+	if state == nil {
+		return nil, nil
+	}
+	text, err := encodeJSON(state)
+	if err != nil {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The change cannot be recorded (%v).", err)
+	}
+	return text, nil
+}
+
+// decodeState reads the Before or After of a stored audit record: the
+// properties with their Go types and, for a node, "_version" as an int64.
+// Properties that no longer fit the schema keep their plain JSON values,
+// so the log stays readable whatever the schema becomes.
+func (s *Store) decodeState(r *emnkg.ChangeRecord, text sql.NullString) (map[string]any, error) {
+	if !text.Valid {
+		return nil, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(text.String))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		return nil, wrapf(err, "stored audit record %d", r.Seq)
+	}
+	defs := s.edgeDefs
+	var version any
+	isNode := r.RelType == ""
+	if isNode {
+		defs = s.nodeDefsOf(r.TargetKind)
+		version = raw[versionKey]
+		delete(raw, versionKey)
+	}
+	props, err := emnkg.NormalizeProps(defs, raw)
+	if err != nil {
+		props = plainValues(raw)
+	}
+	if isNode {
+		if n, ok := version.(json.Number); ok {
+			v, err := n.Int64()
+			if err != nil {
+				return nil, wrapf(err, "stored audit record %d: version", r.Seq)
+			}
+			props[versionKey] = v
+		}
+	}
+	return props, nil
+}
+
+// plainValues converts decoded JSON values to the Go types of properties
+// as far as they go: integers to int64, other numbers to float64, lists of
+// text to []string.
+func plainValues(raw map[string]any) map[string]any {
+	out := make(map[string]any, len(raw))
+	for k, v := range raw {
+		switch x := v.(type) {
+		case nil:
+			continue
+		case json.Number:
+			if i, err := x.Int64(); err == nil {
+				v = i
+			} else if f, err := x.Float64(); err == nil {
+				v = f
+			}
+		case []any:
+			list := make([]string, 0, len(x))
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					list = append(list, s)
+				}
+			}
+			if len(list) == len(x) {
+				v = list
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// changesQuery returns the SQL of Changes. Each filter has an index
+// (changes_time, changes_actor, and changes_target, changes_src and
+// changes_dst for NodeID); the records come by seq, the rowid.
+func changesQuery(q emnkg.ChangeQuery) (string, []any, error) {
+	var b builder
+	conds := []string{"c.seq > " + b.arg(q.AfterSeq)}
+	if !q.Since.IsZero() {
+		t, err := formatTime(q.Since)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, "c.time >= "+b.arg(t))
+	}
+	if !q.Until.IsZero() {
+		t, err := formatTime(q.Until)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, "c.time < "+b.arg(t))
+	}
+	if q.Actor != "" {
+		conds = append(conds, "c.actor = "+b.arg(q.Actor))
+	}
+	if q.NodeID != "" {
+		id := b.arg(q.NodeID)
+		conds = append(conds, "(c.target_id = "+id+" OR c.src = "+id+" OR c.dst = "+id+")")
+	}
+	query := `SELECT c.seq, c.time, c.actor, c.op, c.target_id, c.target_kind, c.rel_type, c.src, c.dst,
+		c.before, c.after FROM changes AS c WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY c.seq LIMIT ` + b.arg(int64(q.Limit)+1)
+	return query, b.args, nil
+}
+
+// Changes lists the audit records that match q, oldest first.
+func (s *Store) Changes(ctx context.Context, q emnkg.ChangeQuery) (*emnkg.ChangePage, error) {
+	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if q.AfterSeq < 0 {
+		return nil, invalid("AfterSeq cannot be negative.")
+	}
+	query, args, err := changesQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	page := &emnkg.ChangePage{Records: []emnkg.ChangeRecord{}}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return wrapf(err, "changes")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if len(page.Records) == q.Limit {
+				page.HasMore = true
+				break
+			}
+			r, err := s.scanRecord(rows)
+			if err != nil {
+				return err
+			}
+			page.Records = append(page.Records, r)
+		}
+		return wrapf(rows.Err(), "changes")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// scanRecord reads one audit record.
+func (s *Store) scanRecord(rows *sql.Rows) (emnkg.ChangeRecord, error) {
+	var (
+		r                     emnkg.ChangeRecord
+		at, op, kind, typ     string
+		beforeText, afterText sql.NullString
+	)
+	if err := rows.Scan(&r.Seq, &at, &r.Actor, &op, &r.TargetID, &kind, &typ, &r.From, &r.To,
+		&beforeText, &afterText); err != nil {
+		return r, wrapf(err, "read audit record")
+	}
+	r.Op, r.TargetKind, r.RelType = emnkg.ChangeOp(op), emnkg.Kind(kind), emnkg.RelType(typ)
+	var err error
+	if r.Time, err = parseTime(at); err != nil {
+		return r, err
+	}
+	if r.Before, err = s.decodeState(&r, beforeText); err != nil {
+		return r, err
+	}
+	if r.After, err = s.decodeState(&r, afterText); err != nil {
+		return r, err
+	}
+	return r, nil
+}

@@ -1,0 +1,440 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+)
+
+// This file compiles a PatternQuery to one parameterised SQL query.
+//
+// A pattern without variable-length steps becomes one flat join: a nodes
+// alias nI per node step and an edges alias eJ per relationship step, each
+// relationship joined to the node before it through the (src, type) or
+// (dst, type) index and the next node by its ID. Every match is then a
+// distinct row, so no DISTINCT is needed, and SQLite may start from the
+// most selective step (a pinned ID) and sort only what it must.
+//
+// A variable-length step cuts the join in segments. What the steps before
+// it bound becomes a CTE (pJ), from which a recursive CTE (wJ) walks up to
+// MaxHops relationships, one row per path; the steps after it join to the
+// walk's end. Rows are then made distinct, as a path is not part of a row.
+//
+// Relationship uniqueness (Cypher's relationship isomorphism) holds over
+// the whole match, as storetest requires: within a segment the single-hop
+// relationships differ pairwise (eJ.rowid <> eK.rowid); across segments
+// every row carries "used", the rowids of the relationships it bound so
+// far (",12,40,"), and no later relationship (single-hop or on a
+// variable-length path) may be in it. So a variable-length path is a trail
+// (its relationships are distinct, its nodes may repeat, it may come back
+// to its start), it uses no relationship of an earlier step, and steps
+// after it use none of its relationships. A pair of nodes is bound when
+// some such path joins them; paths through different intermediate nodes
+// give one row. Zero hops (MinHops 0) bind one node to both node steps,
+// which must both accept it.
+
+// singleHop reports whether a relationship step is one relationship.
+func singleHop(r emnkg.RelStep) bool {
+	return (r.MinHops == 0 && r.MaxHops == 0) || (r.MinHops == 1 && r.MaxHops == 1)
+}
+
+// validatePattern checks the shape, kinds, types, directions, hops,
+// filters (against the properties of each step's kind, the common ones
+// when the kind is empty) and the page of a pattern.
+func validatePattern(q emnkg.PatternQuery) error {
+	if len(q.NodeSteps) == 0 {
+		return invalid("A pattern needs a node step.")
+	}
+	if len(q.RelSteps) > emnkg.MaxPatternSteps {
+		return invalid("A pattern has at most %d relationship steps.", emnkg.MaxPatternSteps)
+	}
+	if len(q.NodeSteps) != len(q.RelSteps)+1 {
+		return invalid("A pattern alternates node and relationship steps, starting and ending with a node.")
+	}
+	for _, n := range q.NodeSteps {
+		if n.Kind != "" && !n.Kind.Valid() {
+			return invalid("Unknown node kind %q.", n.Kind)
+		}
+		if err := checkIDs(n.IDs); err != nil {
+			return err
+		}
+		if err := emnkg.ValidateFilter(n.Filter, emnkg.NodeProps(n.Kind)); err != nil {
+			return err
+		}
+	}
+	for _, r := range q.RelSteps {
+		if err := checkTypes(r.Types); err != nil {
+			return err
+		}
+		if err := checkDirection(r.Direction); err != nil {
+			return err
+		}
+		if !singleHop(r) && (r.MinHops < 0 || r.MaxHops < 1 || r.MinHops > r.MaxHops || r.MaxHops > emnkg.MaxPatternHops) {
+			return invalid("Hops must satisfy 0 <= min <= max <= %d.", emnkg.MaxPatternHops)
+		}
+	}
+	return checkPage(q.Offset, q.Limit)
+}
+
+// patternSQL is a compiled pattern.
+type patternSQL struct {
+	// rows selects a page of matches, limit+1 rows from the offset: for
+	// each node step nodeColumns, for each single-hop step edgeColumns.
+	rows string
+	// count counts every match.
+	count string
+	args  []any
+}
+
+// compiler builds the SQL of a pattern, segment by segment.
+type compiler struct {
+	b      builder
+	q      emnkg.PatternQuery
+	hasVar bool // the pattern has a variable-length step
+
+	ctes []string
+	// The current segment: its FROM clause and conditions.
+	from  []string
+	where []string
+	// nodeIDs and edgeIDs are the SQL expressions of the IDs bound so far
+	// (edgeIDs[j] is "" for a variable-length step).
+	nodeIDs, edgeIDs []string
+	// segEdges are the rowid expressions of the single-hop relationships
+	// of the current segment; used is the expression of the rowids bound
+	// by earlier segments ("" in the first).
+	segEdges []string
+	used     string
+}
+
+// compilePattern compiles a validated pattern.
+func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
+	c := &compiler{q: q}
+	for _, r := range q.RelSteps {
+		if !singleHop(r) {
+			c.hasVar = true
+		}
+	}
+	if err := c.firstNode(); err != nil {
+		return nil, err
+	}
+	for j, r := range q.RelSteps {
+		var err error
+		if singleHop(r) {
+			err = c.singleStep(j, r)
+		} else {
+			err = c.varStep(j, r)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c.finish(), nil
+}
+
+func alias(prefix string, i int) string { return prefix + strconv.Itoa(i) }
+
+// nodeStep returns the conditions of node step i on the nodes aliased a.
+func (c *compiler) nodeStep(i int, a string) ([]string, error) {
+	st := c.q.NodeSteps[i]
+	var conds []string
+	if st.Kind != "" {
+		conds = append(conds, a+".kind = "+c.b.arg(string(st.Kind)))
+	}
+	if len(st.IDs) > 0 {
+		ic, err := c.b.inList(a+".id", st.IDs)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, ic)
+	}
+	if st.Filter != nil {
+		fc, err := c.b.filter(st.Filter, a)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, fc)
+	}
+	return conds, nil
+}
+
+func (c *compiler) firstNode() error {
+	conds, err := c.nodeStep(0, "n0")
+	if err != nil {
+		return err
+	}
+	c.from = []string{"nodes AS n0"}
+	c.where = conds
+	c.nodeIDs = []string{"n0.id"}
+	return nil
+}
+
+// follow returns the join condition of the relationships aliased e that
+// can be followed from the node whose ID is at in direction dir, with the
+// type condition tc, and the expression of the node at their other end. In
+// BOTH the two index searches are OR-ed, so that a relationship from a
+// node to itself is found once.
+func follow(e, at string, dir emnkg.Direction, tc string) (on, other string) {
+	switch dir {
+	case emnkg.DirectionOut:
+		return e + ".src = " + at + " AND " + tc, e + ".dst"
+	case emnkg.DirectionIn:
+		return e + ".dst = " + at + " AND " + tc, e + ".src"
+	}
+	return "((" + e + ".src = " + at + " AND " + tc + ") OR (" + e + ".dst = " + at + " AND " + tc + "))",
+		"CASE WHEN " + e + ".src = " + at + " THEN " + e + ".dst ELSE " + e + ".src END"
+}
+
+// notUsed returns the condition that the relationship whose rowid is at
+// row is not among the rowids listed by used.
+func notUsed(used, row string) string {
+	return "instr(" + used + ", ',' || " + row + " || ',') = 0"
+}
+
+// singleStep joins relationship step j and node step j+1 to the segment.
+func (c *compiler) singleStep(j int, r emnkg.RelStep) error {
+	e, n := alias("e", j), alias("n", j+1)
+	tc, err := c.b.typeIn(e+".type", r.Types)
+	if err != nil {
+		return err
+	}
+	on, other := follow(e, c.nodeIDs[j], r.Direction, tc)
+	c.from = append(c.from, "JOIN edges AS "+e+" ON "+on, "JOIN nodes AS "+n+" ON "+n+".id = "+other)
+	for _, prev := range c.segEdges {
+		c.where = append(c.where, e+".rowid <> "+prev)
+	}
+	if c.used != "" {
+		c.where = append(c.where, notUsed(c.used, e+".rowid"))
+	}
+	conds, err := c.nodeStep(j+1, n)
+	if err != nil {
+		return err
+	}
+	c.where = append(c.where, conds...)
+	c.segEdges = append(c.segEdges, e+".rowid")
+	c.nodeIDs = append(c.nodeIDs, n+".id")
+	c.edgeIDs = append(c.edgeIDs, e+".id")
+	return nil
+}
+
+// segment returns the SELECT of the current segment with the given
+// columns.
+func (c *compiler) segment(cols []string, distinct bool) string {
+	sel := "SELECT "
+	if distinct {
+		sel += "DISTINCT "
+	}
+	where := "1"
+	if len(c.where) > 0 {
+		where = strings.Join(c.where, " AND ")
+	}
+	return sel + strings.Join(cols, ", ") + " FROM " + strings.Join(c.from, " ") + " WHERE " + where
+}
+
+// boundColumns returns the ID columns bound so far, named n0.., e0.., as
+// "expr AS name" and as names.
+func (c *compiler) boundColumns() (cols, names []string) {
+	for i, x := range c.nodeIDs {
+		cols = append(cols, x+" AS "+alias("n", i))
+		names = append(names, alias("n", i))
+	}
+	for j, x := range c.edgeIDs {
+		if x != "" {
+			cols = append(cols, x+" AS "+alias("e", j))
+			names = append(names, alias("e", j))
+		}
+	}
+	return cols, names
+}
+
+// varStep ends the current segment with variable-length step j: the
+// segment becomes the CTE pJ, the walk the recursive CTE wJ, and node step
+// j+1 starts the next segment at the walk's ends.
+func (c *compiler) varStep(j int, r emnkg.RelStep) error {
+	p, w, n := alias("p", j), alias("w", j), alias("n", j+1)
+	cols, names := c.boundColumns()
+	used := "','"
+	if c.used != "" {
+		used = c.used
+	}
+	for _, e := range c.segEdges {
+		used += " || " + e + " || ','"
+	}
+	c.ctes = append(c.ctes, p+" AS ("+c.segment(append(cols, used+" AS used"), false)+")")
+
+	tc, err := c.b.typeIn("x.type", r.Types)
+	if err != nil {
+		return err
+	}
+	on, other := follow("x", "w.cur", r.Direction, tc)
+	carried := make([]string, len(names))
+	for i, name := range names {
+		carried[i] = "w." + name
+	}
+	c.ctes = append(c.ctes, w+"("+strings.Join(names, ", ")+", cur, hops, used) AS (\n"+
+		"SELECT "+strings.Join(names, ", ")+", "+alias("n", j)+", 0, used FROM "+p+"\n"+
+		"UNION ALL\n"+
+		"SELECT "+strings.Join(carried, ", ")+", "+other+", w.hops + 1, w.used || x.rowid || ','"+
+		" FROM "+w+" AS w JOIN edges AS x ON "+on+
+		" WHERE w.hops < "+c.b.arg(int64(r.MaxHops))+" AND "+notUsed("w.used", "x.rowid")+")")
+
+	c.from = []string{w, "JOIN nodes AS " + n + " ON " + n + ".id = " + w + ".cur"}
+	c.where = []string{w + ".hops >= " + c.b.arg(int64(r.MinHops))}
+	conds, err := c.nodeStep(j+1, n)
+	if err != nil {
+		return err
+	}
+	c.where = append(c.where, conds...)
+	for i := range c.nodeIDs {
+		c.nodeIDs[i] = w + "." + alias("n", i)
+	}
+	for k := range c.edgeIDs {
+		if c.edgeIDs[k] != "" {
+			c.edgeIDs[k] = w + "." + alias("e", k)
+		}
+	}
+	c.nodeIDs = append(c.nodeIDs, n+".id")
+	c.edgeIDs = append(c.edgeIDs, "")
+	c.segEdges = nil
+	c.used = w + ".used"
+	return nil
+}
+
+// finish returns the page and count queries.
+func (c *compiler) finish() *patternSQL {
+	limit := c.b.arg(int64(c.q.Limit) + 1)
+	offset := c.b.arg(int64(c.q.Offset))
+	var with, rows, count string
+	if !c.hasVar {
+		// One segment: the aliases are the nodes and relationships.
+		var cols, order []string
+		for i := range c.nodeIDs {
+			n := alias("n", i)
+			cols = append(cols, strings.ReplaceAll(nodeColumns, "n.", n+"."))
+			order = append(order, n+".id")
+		}
+		for j := range c.edgeIDs {
+			e := alias("e", j)
+			cols = append(cols, strings.ReplaceAll(edgeColumns, "e.", e+"."))
+			order = append(order, e+".id")
+		}
+		rows = c.segment(cols, false) + " ORDER BY " + strings.Join(order, ", ")
+		count = "SELECT count(*) FROM (" + c.segment([]string{"1"}, false) + ")"
+	} else {
+		bound, names := c.boundColumns()
+		c.ctes = append(c.ctes, "r AS ("+c.segment(bound, true)+")")
+		with = "WITH RECURSIVE " + strings.Join(c.ctes, ",\n") + "\n"
+		var cols, joins, order []string
+		for i := range c.nodeIDs {
+			x := alias("x", i)
+			cols = append(cols, strings.ReplaceAll(nodeColumns, "n.", x+"."))
+			joins = append(joins, "JOIN nodes AS "+x+" ON "+x+".id = r."+alias("n", i))
+		}
+		for j, id := range c.edgeIDs {
+			if id == "" {
+				continue
+			}
+			y := alias("y", j)
+			cols = append(cols, strings.ReplaceAll(edgeColumns, "e.", y+"."))
+			joins = append(joins, "JOIN edges AS "+y+" ON "+y+".id = r."+alias("e", j))
+		}
+		for _, name := range names {
+			order = append(order, "r."+name)
+		}
+		rows = with + "SELECT " + strings.Join(cols, ", ") + " FROM r " + strings.Join(joins, " ") +
+			" ORDER BY " + strings.Join(order, ", ")
+		count = with + "SELECT count(*) FROM r"
+	}
+	rows += " LIMIT " + limit + " OFFSET " + offset
+	return &patternSQL{rows: rows, count: count, args: c.b.args}
+}
+
+// MatchPattern finds the matches of a pattern with one SQL query (and a
+// second one counting them when q.WithTotal), in one read transaction.
+// Rows are ordered by the IDs of their nodes step by step, then by the IDs
+// of their single-hop relationships.
+func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.PatternPage, error) {
+	if err := validatePattern(q); err != nil {
+		return nil, err
+	}
+	ps, err := compilePattern(q)
+	if err != nil {
+		return nil, err
+	}
+	page := &emnkg.PatternPage{Rows: []emnkg.PatternRow{}, TotalCount: -1}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := s.patternRows(ctx, tx, q, ps, page); err != nil {
+			return err
+		}
+		if !q.WithTotal {
+			return nil
+		}
+		var total int64
+		if err := tx.QueryRowContext(ctx, ps.count, ps.args...).Scan(&total); err != nil {
+			return wrapf(err, "count pattern matches")
+		}
+		page.TotalCount = int(total)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// patternRows reads the page of matches.
+func (s *Store) patternRows(ctx context.Context, tx *sql.Tx, q emnkg.PatternQuery, ps *patternSQL, page *emnkg.PatternPage) error {
+	rows, err := tx.QueryContext(ctx, ps.rows, ps.args...)
+	if err != nil {
+		return wrapf(err, "match pattern")
+	}
+	defer rows.Close()
+	nNodes, nEdges := len(q.NodeSteps), 0
+	for _, r := range q.RelSteps {
+		if singleHop(r) {
+			nEdges++
+		}
+	}
+	vals := make([]string, 4*nNodes+5*nEdges)
+	versions := make([]int64, nNodes)
+	ptrs := make([]any, 0, len(vals))
+	for i := range nNodes {
+		ptrs = append(ptrs, &vals[4*i], &vals[4*i+1], &versions[i], &vals[4*i+3])
+	}
+	for j := range nEdges {
+		base := 4*nNodes + 5*j
+		ptrs = append(ptrs, &vals[base], &vals[base+1], &vals[base+2], &vals[base+3], &vals[base+4])
+	}
+	for rows.Next() {
+		if len(page.Rows) == q.Limit {
+			page.HasMore = true
+			break
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return wrapf(err, "match pattern")
+		}
+		row := emnkg.PatternRow{Nodes: make([]*emnkg.Node, nNodes), Edges: make([]*emnkg.Edge, len(q.RelSteps))}
+		for i := range nNodes {
+			n := &emnkg.Node{ID: vals[4*i], Kind: emnkg.Kind(vals[4*i+1]), Version: versions[i]}
+			if n.Props, err = s.nodeProps(n.Kind, n.ID, vals[4*i+3]); err != nil {
+				return err
+			}
+			row.Nodes[i] = n
+		}
+		k := 0
+		for j, r := range q.RelSteps {
+			if !singleHop(r) {
+				continue
+			}
+			base := 4*nNodes + 5*k
+			if row.Edges[j], err = s.newEdge(vals[base], vals[base+1], vals[base+2], vals[base+3], vals[base+4]); err != nil {
+				return err
+			}
+			k++
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return wrapf(rows.Err(), "match pattern")
+}
