@@ -72,12 +72,13 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 			// Websockets authenticated their connection_init already.
 			p, err := authenticate(ctx, opts.Authenticator, graphql.GetOperationContext(ctx).Headers.Get("Authorization"))
 			if err != nil {
-				return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", presentError(ctx, r, err).Message))
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, r, err)}})
 			}
 			ctx = auth.WithPrincipal(ctx, p)
 		}
 		if opts.ReadsNeedAuth && auth.PrincipalFrom(ctx).IsAnonymous() {
-			return graphql.OneShot(graphql.ErrorResponse(ctx, "This server needs a bearer token for every request."))
+			err := emnkg.Errorf(emnkg.EUNAUTHORIZED, "This server needs a bearer token for every request.")
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, r, err)}})
 		}
 		return next(withLoaders(ctx, r.Store, r.BatchWait))
 	})

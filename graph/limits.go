@@ -72,9 +72,10 @@ type Limits struct {
 	// may hold. Every object-typed field costs 1 for each time it can
 	// appear; a field with a first, last or limit argument multiplies what
 	// its list fields (nodes, edges) cost by that argument, or by
-	// DefaultListSize when it is not given; a list field with a list
-	// argument (nodes(ids: [...])) multiplies by the argument's length.
-	// Scalars cost nothing. So documents(first: 100000) { nodes { id } }
+	// DefaultListSize when it is not given; a field given a list of IDs
+	// (an argument named ids or ending in Ids, as in nodes(ids: [...]) or
+	// subgraph(ids: [...])) multiplies itself, when a list, or else its
+	// list fields by the number of IDs. Scalars cost nothing. So documents(first: 100000) { nodes { id } }
 	// costs 100001, and documents { nodes { id } } 101.
 	MaxCost int
 	// DefaultListSize is the page size assumed for a paged field asked for
@@ -253,7 +254,7 @@ func Measure(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefini
 	}
 	w := &measurer{
 		schema: schema, doc: doc, vars: vars, defaultListSize: l.DefaultListSize, fieldCosts: l.FieldCosts,
-		counts: map[string]counts{}, costs: map[costKey]int{}, busy: map[string]bool{},
+		counts: map[string]counts{}, roots: map[string]int{}, costs: map[costKey]int{}, busy: map[string]bool{},
 	}
 	c := w.count(op.SelectionSet)
 	return Measures{
@@ -282,6 +283,7 @@ type measurer struct {
 	defaultListSize int
 	fieldCosts      map[string]int
 	counts          map[string]counts
+	roots           map[string]int
 	costs           map[costKey]int
 	// busy holds the fragments being walked; validation forbids cycles,
 	// but a cycle must not hang the walk all the same.
@@ -360,13 +362,24 @@ func (w *measurer) rootFields(set ast.SelectionSet) int {
 		case *ast.InlineFragment:
 			n = satAdd(n, w.rootFields(sel.SelectionSet))
 		case *ast.FragmentSpread:
-			if def := w.fragment(sel); def != nil && !w.busy[sel.Name] {
-				w.busy[sel.Name] = true
-				n = satAdd(n, w.rootFields(def.SelectionSet))
-				delete(w.busy, sel.Name)
-			}
+			n = satAdd(n, w.rootFragment(sel))
 		}
 	}
+	return n
+}
+
+func (w *measurer) rootFragment(s *ast.FragmentSpread) int {
+	if n, ok := w.roots[s.Name]; ok {
+		return n
+	}
+	def := w.fragment(s)
+	if def == nil || w.busy[s.Name] {
+		return 0
+	}
+	w.busy[s.Name] = true
+	n := w.rootFields(def.SelectionSet)
+	delete(w.busy, s.Name)
+	w.roots[s.Name] = n
 	return n
 }
 
@@ -418,13 +431,15 @@ func (w *measurer) fieldCost(f *ast.Field, pending int) int {
 			self = max(c, 0)
 		}
 	}
-	times := 1
+	ids := w.idsLen(f)
+	times, childPending := 1, 1
 	if def.Type.Elem != nil {
-		times = max(pending, w.listArgLen(f))
+		times = max(pending, ids)
 	}
-	childPending := 1
 	if size, paged := w.pageSize(f); paged {
 		childPending = size
+	} else if def.Type.Elem == nil {
+		childPending = ids
 	}
 	return satMul(times, satAdd(self, w.cost(f.SelectionSet, childPending)))
 }
@@ -467,13 +482,13 @@ func (w *measurer) pageSize(f *ast.Field) (int, bool) {
 	return size, true
 }
 
-// listArgLen returns the length of the longest list argument of f (the
-// ids of nodes(ids: [...])), or 1.
-func (w *measurer) listArgLen(f *ast.Field) int {
+// idsLen returns the length of the longest list of IDs f is given (an
+// argument named ids or ending in Ids, as in nodes(ids: [...])), or 1.
+func (w *measurer) idsLen(f *ast.Field) int {
 	n := 1
 	for _, a := range f.Arguments {
 		switch {
-		case a.Value == nil:
+		case a.Value == nil || (a.Name != "ids" && !strings.HasSuffix(a.Name, "Ids")):
 		case a.Value.Kind == ast.ListValue:
 			n = max(n, len(a.Value.Children))
 		case a.Value.Kind == ast.Variable:

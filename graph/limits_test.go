@@ -174,10 +174,16 @@ func TestHostileQueriesAreRefused(t *testing.T) {
 	}
 	var bomb strings.Builder
 	bomb.WriteString(`{ glossaryTerms(first: 1) { nodes { ...F0 } } }`)
-	for i := range 24 {
+	for i := range 40 {
 		fmt.Fprintf(&bomb, "\nfragment F%d on GlossaryTerm { ...F%d ...F%d }", i, i+1, i+1)
 	}
-	bomb.WriteString("\nfragment F24 on GlossaryTerm { a: id }")
+	bomb.WriteString("\nfragment F40 on GlossaryTerm { a: id }")
+	var rootBomb strings.Builder
+	rootBomb.WriteString(`{ ...R0 }`)
+	for i := range 40 {
+		fmt.Fprintf(&rootBomb, "\nfragment R%d on Query { ...R%d ...R%d }", i, i+1, i+1)
+	}
+	rootBomb.WriteString("\nfragment R40 on Query { __typename }")
 	var aliases strings.Builder
 	for i := range 16 {
 		fmt.Fprintf(&aliases, "a%d: id ", i)
@@ -193,6 +199,7 @@ func TestHostileQueriesAreRefused(t *testing.T) {
 		{"too deep", nested(5), nil, graph.CodeDepthLimit, 10},
 		{"too many aliases", `{ glossaryTerms(first: 1) { nodes { ` + aliases.String() + `} } }`, nil, graph.CodeAliasLimit, 15},
 		{"alias fragment bomb", bomb.String(), nil, graph.CodeAliasLimit, 15},
+		{"root fragment bomb", rootBomb.String(), nil, graph.CodeRootFieldLimit, 10},
 		{"too many root fields", `{ organisations { totalCount } nationalContactPoints { totalCount } people { totalCount }
 			networks { totalCount } countries { totalCount } documents { totalCount } glossaryTerms { totalCount }
 			funds { totalCount } node(id: "x") { id } nodes(ids: []) { id } __typename }`, nil, graph.CodeRootFieldLimit, 10},
@@ -250,6 +257,8 @@ func TestMeasure(t *testing.T) {
 			nil, graph.Limits{}, graph.Measures{Depth: 5, RootFields: 1, Cost: 1 + 10*(1+1+5)}},
 		{"list argument", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, graph.Limits{},
 			graph.Measures{Depth: 2, RootFields: 1, Cost: 3}},
+		{"ids multiply the lists of an object", `{ subgraph(ids: ["a", "b", "c", "d"]) { nodes { id } edges { type } } }`, nil, graph.Limits{},
+			graph.Measures{Depth: 3, RootFields: 1, Cost: 1 + 4 + 4}},
 		{"default list size", `{ documents { nodes { id } } }`, nil, graph.Limits{DefaultListSize: 10},
 			graph.Measures{Depth: 3, RootFields: 1, Cost: 11}},
 		{"field cost", `{ a: node(id: "x") { id } b: node(id: "y") { id } }`, nil,

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/emnkg/emnkg/graph"
 	"github.com/emnkg/emnkg/internal/app"
 	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/server"
@@ -133,9 +134,21 @@ func serve(ctx context.Context, cfg *app.Config, logger *slog.Logger) error {
 	if err := app.SeedIfEmpty(ctx, store, logger); err != nil {
 		return err
 	}
+	authn, err := app.NewAuthenticator(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+	limits := graph.DefaultLimits()
+	limits.MaxDepth, limits.MaxAliases, limits.MaxRootFields = cfg.MaxQueryDepth, cfg.MaxQueryAliases, cfg.MaxQueryRootFields
+	limits.MaxDirectives, limits.MaxTokens, limits.MaxCost = cfg.MaxQueryDirectives, cfg.MaxQueryTokens, cfg.MaxQueryCost
 	srv, err := server.New(server.Config{
 		Addr: cfg.Addr, CORSOrigins: cfg.CORSOrigins, CORSCredentials: cfg.CORSCredentials,
 		Introspection: cfg.Introspection, RequestTimeout: cfg.RequestTimeout, ShutdownTimeout: cfg.ShutdownTimeout,
+		MaxBodyBytes: int64(cfg.MaxBodyBytes), Limits: &limits, Production: cfg.Production,
+		RequireGETPreflight: cfg.RequireGETPreflight, Metrics: cfg.Metrics, MetricsAddr: cfg.MetricsAddr,
+		HandlerOptions: graph.HandlerOptions{Authenticator: authn, ReadsNeedAuth: cfg.ReadsNeedAuth,
+			WebsocketOrigins: websocketOrigins(cfg.CORSOrigins)},
+		ConfigureResolver: func(r *graph.Resolver) { r.CypherEnabled = cfg.EnableCypher },
 	}, store, logger)
 	if err != nil {
 		return err
@@ -171,4 +184,23 @@ func seedCmd(ctx context.Context, cfg *app.Config, logger *slog.Logger) error {
 		"relationshipsCreated", res.EdgesCreated, "relationshipsUpdated", res.EdgesUpdated,
 		"relationshipsUnchanged", res.EdgesUnchanged)
 	return nil
+}
+
+// websocketOrigins turns CORS origins into the host patterns websocket
+// upgrades accept from other origins: the local development default when
+// none are configured.
+func websocketOrigins(corsOrigins []string) []string {
+	if len(corsOrigins) == 0 {
+		return []string{"localhost:*", "127.0.0.1:*"}
+	}
+	var out []string
+	for _, o := range corsOrigins {
+		if o == "*" {
+			return []string{"*"}
+		}
+		if _, host, ok := strings.Cut(o, "://"); ok {
+			out = append(out, host)
+		}
+	}
+	return out
 }

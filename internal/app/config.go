@@ -37,6 +37,19 @@ type Config struct {
 	JWTRoleClaim  string
 	ReadsNeedAuth bool
 	EnableCypher  bool
+
+	// Request limits and operations.
+	MaxQueryDepth       int
+	MaxQueryAliases     int
+	MaxQueryRootFields  int
+	MaxQueryDirectives  int
+	MaxQueryTokens      int
+	MaxQueryCost        int
+	MaxBodyBytes        int
+	Production          bool
+	RequireGETPreflight bool
+	Metrics             bool
+	MetricsAddr         string
 }
 
 // setting describes one configuration entry.
@@ -112,6 +125,28 @@ func settings() []setting {
 			bind: boolean(func(c *Config) *bool { return &c.ReadsNeedAuth })},
 		{flag: "cypher", env: "EMNKG_CYPHER", def: "false", usage: "allow researchers and admins to run read-only Cypher (Neo4j store only)",
 			bind: boolean(func(c *Config) *bool { return &c.EnableCypher })},
+		{flag: "max-query-depth", env: "EMNKG_MAX_QUERY_DEPTH", def: "10", usage: "deepest field nesting of a GraphQL query (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryDepth })},
+		{flag: "max-query-aliases", env: "EMNKG_MAX_QUERY_ALIASES", def: "15", usage: "most aliases in a GraphQL query (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryAliases })},
+		{flag: "max-query-root-fields", env: "EMNKG_MAX_QUERY_ROOT_FIELDS", def: "10", usage: "most root fields in a GraphQL operation (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryRootFields })},
+		{flag: "max-query-directives", env: "EMNKG_MAX_QUERY_DIRECTIVES", def: "50", usage: "most directives in a GraphQL query (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryDirectives })},
+		{flag: "max-query-tokens", env: "EMNKG_MAX_QUERY_TOKENS", def: "2000", usage: "most lexical tokens in a GraphQL document, checked before parsing (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryTokens })},
+		{flag: "max-query-cost", env: "EMNKG_MAX_QUERY_COST", def: "50000", usage: "highest cost of a query: objects it could return, lists weighted by first/last/limit (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryCost })},
+		{flag: "max-body-bytes", env: "EMNKG_MAX_BODY_BYTES", def: "1048576", usage: "largest request body in bytes",
+			bind: integer(func(c *Config) *int { return &c.MaxBodyBytes })},
+		{flag: "production", env: "EMNKG_PRODUCTION", def: "false", usage: "production mode: no field suggestions, unexpected errors masked (combine with --introspection=false)",
+			bind: boolean(func(c *Config) *bool { return &c.Production })},
+		{flag: "require-get-preflight", env: "EMNKG_REQUIRE_GET_PREFLIGHT", def: "false", usage: "require the GraphQL-Require-Preflight header on GET requests (CSRF protection for GET)",
+			bind: boolean(func(c *Config) *bool { return &c.RequireGETPreflight })},
+		{flag: "metrics", env: "EMNKG_METRICS", def: "true", usage: "serve Prometheus metrics at /metrics",
+			bind: boolean(func(c *Config) *bool { return &c.Metrics })},
+		{flag: "metrics-addr", env: "EMNKG_METRICS_ADDR", def: "", usage: "serve /metrics on this address instead of --addr (e.g. 127.0.0.1:9090)",
+			bind: str(func(c *Config) *string { return &c.MetricsAddr })},
 		{flag: "shutdown-timeout", env: "EMNKG_SHUTDOWN_TIMEOUT", def: "15s", usage: "time given to in-flight requests on shutdown",
 			bind: duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
@@ -121,6 +156,14 @@ func boolean(get func(*Config) *bool) binder {
 	return func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
 		b, err := strconv.ParseBool(def)
 		fs.BoolVar(get(c), name, b, usage)
+		return err
+	}
+}
+
+func integer(get func(*Config) *int) binder {
+	return func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+		n, err := strconv.Atoi(def)
+		fs.IntVar(get(c), name, n, usage)
 		return err
 	}
 }

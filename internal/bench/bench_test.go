@@ -3,6 +3,8 @@ package bench
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -124,33 +126,75 @@ func load(tb testing.TB, store string, s emnkg.Store, n int) {
 		store, nodes, edges, genBatch, d.Seconds(), float64(nodes)/d.Seconds(), float64(edges)/d.Seconds())
 }
 
-// query is one benchmarked query; run returns the size of its answer.
+// query is one benchmarked query; run returns its answer.
 type query struct {
 	name string
-	run  func(ctx context.Context) (int, error)
+	run  func(ctx context.Context) (any, error)
+}
+
+// summarize returns the size of an answer and a digest of the IDs (and
+// counts) in it, in order, so that the answers of the two stores can be
+// compared: they must be the same.
+func summarize(answer any) (int, string) {
+	h := sha256.New()
+	size := 0
+	switch a := answer.(type) {
+	case []emnkg.SearchHit:
+		size = len(a)
+		for _, hit := range a {
+			fmt.Fprintf(h, "%s %.6f %s\n", hit.Node.ID, hit.Score, hit.Field)
+		}
+	case *emnkg.Subgraph:
+		size = len(a.Nodes)
+		for _, n := range a.Nodes {
+			fmt.Fprintln(h, n.ID)
+		}
+		for _, e := range a.Edges {
+			fmt.Fprintln(h, e.ID)
+		}
+	case []emnkg.Path:
+		if len(a) > 0 {
+			size = len(a[0].Edges)
+		}
+		for _, p := range a {
+			for _, e := range p.Edges {
+				fmt.Fprintln(h, e.ID)
+			}
+		}
+	case *emnkg.PatternPage:
+		size = len(a.Rows)
+		for _, r := range a.Rows {
+			for _, n := range r.Nodes {
+				fmt.Fprint(h, n.ID, " ")
+			}
+			fmt.Fprintln(h)
+		}
+	case []emnkg.FacetBucket:
+		size = len(a)
+		for _, b := range a {
+			fmt.Fprintln(h, b.Values, b.Count)
+		}
+	}
+	return size, hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // queries returns the benchmarked queries on g, a loaded synthetic graph.
 func queries(g emnkg.GraphReader) []query {
-	search := func(word string) func(ctx context.Context) (int, error) {
+	search := func(word string) func(ctx context.Context) (any, error) {
 		tokens := emnkg.Tokenize(word)
-		return func(ctx context.Context) (int, error) {
+		return func(ctx context.Context) (any, error) {
 			// As the GraphQL search does: candidates from the store's
 			// index, ranked in Go.
 			cands, err := g.SearchCandidates(ctx, emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: emnkg.MaxSearchLimit})
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			return len(emnkg.RankSearch(cands, word, nil)), nil
+			return emnkg.RankSearch(cands, word, nil), nil
 		}
 	}
-	neighbourhood := func(id string) func(ctx context.Context) (int, error) {
-		return func(ctx context.Context) (int, error) {
-			sg, err := emnkg.Neighbourhood(ctx, g, emnkg.NeighbourhoodQuery{IDs: []string{id}, Depth: 2, Limit: 500})
-			if err != nil {
-				return 0, err
-			}
-			return len(sg.Nodes), nil
+	neighbourhood := func(id string) func(ctx context.Context) (any, error) {
+		return func(ctx context.Context) (any, error) {
+			return emnkg.Neighbourhood(ctx, g, emnkg.NeighbourhoodQuery{IDs: []string{id}, Depth: 2, Limit: 500})
 		}
 	}
 	return []query{
@@ -160,20 +204,13 @@ func queries(g emnkg.GraphReader) []query {
 		{"Search/rare", search(synth.Word("en", 400))},
 		// A typical node (a document) and a hub (an NCP, which
 		// contributes to a share of all documents).
-		{"Neighbourhood2/document", neighbourhood(synth.DocumentID(1000))},
+		{"Neighbourhood2/document", neighbourhood(synth.DocumentID(500))},
 		{"Neighbourhood2/ncp", neighbourhood(synth.NCPID(0))},
-		{"ShortestPath/ncp-ncp", func(ctx context.Context) (int, error) {
-			paths, err := emnkg.ShortestPaths(ctx, g, emnkg.PathQuery{From: synth.NCPID(0), To: synth.NCPID(1)}, false)
-			if err != nil {
-				return 0, err
-			}
-			if len(paths) == 0 {
-				return 0, nil
-			}
-			return len(paths[0].Edges), nil
+		{"ShortestPath/ncp-ncp", func(ctx context.Context) (any, error) {
+			return emnkg.ShortestPaths(ctx, g, emnkg.PathQuery{From: synth.NCPID(0), To: synth.NCPID(1)}, false)
 		}},
-		{"Pattern3", func(ctx context.Context) (int, error) {
-			page, err := g.MatchPattern(ctx, emnkg.PatternQuery{
+		{"Pattern3", func(ctx context.Context) (any, error) {
+			return g.MatchPattern(ctx, emnkg.PatternQuery{
 				NodeSteps: []emnkg.NodeStep{{Kind: emnkg.KindCountry}, {Kind: emnkg.KindNationalContactPoint},
 					{Kind: emnkg.KindDocument}, {Kind: emnkg.KindGlossaryTerm}},
 				RelSteps: []emnkg.RelStep{
@@ -181,15 +218,10 @@ func queries(g emnkg.GraphReader) []query {
 					{Types: []emnkg.RelType{emnkg.RelContributedTo}, Direction: emnkg.DirectionOut},
 					{Types: []emnkg.RelType{emnkg.RelUsesTerm}, Direction: emnkg.DirectionOut}},
 				Limit: 50})
-			if err != nil {
-				return 0, err
-			}
-			return len(page.Rows), nil
 		}},
-		{"Facets/document-kind-year", func(ctx context.Context) (int, error) {
-			buckets, err := g.Facets(ctx, emnkg.FacetQuery{Kind: emnkg.KindDocument,
+		{"Facets/document-kind-year", func(ctx context.Context) (any, error) {
+			return g.Facets(ctx, emnkg.FacetQuery{Kind: emnkg.KindDocument,
 				GroupBy: []emnkg.GroupKey{{Field: "kind"}, {Field: "year"}}, Limit: 1000})
-			return len(buckets), err
 		}},
 	}
 }
@@ -219,31 +251,41 @@ func benchStore(b *testing.B, sd storeDef, n int) {
 	g := s.(emnkg.GraphReader)
 	ctx := context.Background()
 	for _, q := range queries(g) {
-		// A first, cold run checks the query and tells the answer's size.
+		// A first, cold run checks the query and tells the answer's size
+		// and digest (which must be the same on both stores).
 		start := time.Now()
-		size, err := q.run(ctx)
+		answer, err := q.run(ctx)
 		cold := time.Since(start)
+		size := 0
 		if err == nil {
-			b.Logf("QUERY store=%s size=%s query=%s answer=%d cold=%s", sd.name, sizeName(n), q.name, size,
-				cold.Round(time.Microsecond))
+			var digest string
+			size, digest = summarize(answer)
+			b.Logf("QUERY store=%s size=%s query=%s answer=%d digest=%s cold=%s", sd.name, sizeName(n), q.name, size,
+				digest, cold.Round(time.Microsecond))
 		}
 		b.Run(q.name, func(b *testing.B) {
 			if err != nil {
 				b.Fatalf("%s on %s: %v", q.name, sd.name, err)
 			}
-			runQuery(b, q)
+			if size == 0 {
+				b.Fatalf("%s on %s found nothing: the benchmark measures nothing useful", q.name, sd.name)
+			}
+			runQuery(b, q, sd.name == "neo4j")
 		})
 	}
 }
 
 // runQuery benchmarks one query and reports its latency percentiles and
-// the peak memory of the benchmark process (and of the Neo4j server when
-// EnvNeo4jPID names it) while it ran.
-func runQuery(b *testing.B, q query) {
+// the peak memory of the benchmark process (and, for a query on Neo4j, of
+// the server when EnvNeo4jPID names it) while it ran.
+func runQuery(b *testing.B, q query, onNeo4j bool) {
 	ctx := context.Background()
 	runtime.GC()
 	debug.FreeOSMemory()
-	server := os.Getenv(EnvNeo4jPID)
+	server := ""
+	if onNeo4j {
+		server = os.Getenv(EnvNeo4jPID)
+	}
 	selfReset := resetPeak("self")
 	serverReset := server != "" && resetPeak(server)
 	lat := make([]time.Duration, 0, 1<<16)

@@ -8,6 +8,16 @@ import (
 	"github.com/emnkg/emnkg/internal/storetest"
 )
 
+func openStore(tb testing.TB) emnkg.Store { return neo4jtest.NewStore(tb) }
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) emnkg.Store { return neo4jtest.NewStore(tb) })
+	storetest.Run(t, openStore)
+}
+
+func TestExplorerConformance(t *testing.T) {
+	storetest.RunExplorer(t, openStore)
+}
+
+func TestEditorConformance(t *testing.T) {
+	storetest.RunEditor(t, openStore)
 }

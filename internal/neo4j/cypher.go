@@ -175,9 +175,10 @@ func filterUsesID(f *emnkg.Filter) bool {
 }
 
 // Projections that return nodes and relationships as maps, decoded by
-// decodeNode and decodeEdge.
+// decodeNode and decodeEdge. A node's search document stays in the
+// database: it can be as long as all its texts together.
 func nodeMap(v string) string {
-	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: properties(%[1]s)}", v)
+	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: %[1]s{.*, %[2]s: null}}", v, keySearch)
 }
 
 func edgeMap(v string) string {

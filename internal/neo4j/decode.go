@@ -93,7 +93,7 @@ func (e *storedEdge) edge() *emnkg.Edge {
 func normalize(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error) {
 	props := make(map[string]any, len(raw))
 	for k, v := range raw {
-		if k != keyID && k != keyVersion {
+		if !internalKey(k) {
 			props[k] = v
 		}
 	}
@@ -103,6 +103,10 @@ func normalize(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error)
 	}
 	return out, nil
 }
+
+// internalKey reports whether a stored property key is the store's own
+// (the ID, the version, the search document) rather than a domain property.
+func internalKey(k string) bool { return k == keyID || k == keyVersion || k == keySearch }
 
 // asInt converts a count or version read from Neo4j.
 func asInt(v any) (int, error) {

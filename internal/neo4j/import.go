@@ -217,6 +217,7 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *em
 		}
 		row[keyID] = id
 		row[keyVersion] = c.version
+		row[keySearch] = searchDoc(id, c.kind, c.props)
 		if c.isNew {
 			newByKind[c.kind] = append(newByKind[c.kind], row)
 		} else {

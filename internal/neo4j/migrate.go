@@ -15,6 +15,9 @@ const nodeLabel = "Node"
 const (
 	keyID      = "id"
 	keyVersion = "_version"
+	// keySearch holds emnkg.SearchDocument of the node, which the
+	// full-text index searchIndex indexes.
+	keySearch = "_search"
 )
 
 // maxIndexedBytes is the longest text an indexed property may hold: Neo4j's
@@ -52,7 +55,22 @@ func schema() []schemaItem {
 			create: fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", quote(name), quote(string(t))),
 		})
 	}
-	return items
+	items = append(items, schemaItem{name: searchIndex, create: searchIndexCreate})
+	items = append(items, auditSchema()...)
+	return append(items, apiKeySchema()...)
+}
+
+// uniqueConstraint returns the schema item of a uniqueness constraint on
+// label.prop.
+func uniqueConstraint(name, label, prop string) schemaItem {
+	return schemaItem{name: name, create: fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.%s IS UNIQUE",
+		quote(name), quote(label), quote(prop))}
+}
+
+// rangeIndex returns the schema item of a range index on label.prop.
+func rangeIndex(name, label, prop string) schemaItem {
+	return schemaItem{name: name, create: fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)",
+		quote(name), quote(label), quote(prop))}
 }
 
 // indexedProps returns the properties of a kind that get a range index:
@@ -68,43 +86,65 @@ func indexedProps(k emnkg.Kind) []string {
 	return out
 }
 
-// Migrate creates the constraints and indexes the store needs and waits
-// until they are online. It is idempotent, and cheap when nothing is
-// missing.
+// Migrate creates the constraints and indexes the store needs, waits
+// until they are online, and gives every node that lacks one its search
+// document (nodes written before the store kept them). A full-text index
+// of the search documents that is configured otherwise than the store
+// needs (see searchIndexCreate) is dropped and created anew. Migrate is
+// idempotent, and cheap when nothing is missing.
 func (s *Store) Migrate(ctx context.Context) error {
-	existing, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]bool, error) {
-		names := map[string]bool{}
-		for _, q := range []string{"SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"} {
+	type state struct {
+		names      map[string]bool
+		dropSearch bool
+	}
+	st, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (state, error) {
+		st := state{names: map[string]bool{}}
+		for _, q := range []string{"SHOW CONSTRAINTS YIELD name RETURN name, null AS info",
+			"SHOW INDEXES YIELD name, type, options, labelsOrTypes, properties " +
+				"RETURN name, {type: type, options: options, labels: labelsOrTypes, properties: properties} AS info"} {
 			recs, err := s.run(ctx, tx, q, nil)
 			if err != nil {
-				return nil, err
+				return state{}, err
 			}
 			for _, r := range recs {
-				if name, ok := r.Values[0].(string); ok {
-					names[name] = true
+				name, _ := r.Values[0].(string)
+				if name == searchIndex && !searchIndexConfigured(r.Values[1]) {
+					st.dropSearch = true
+					continue
 				}
+				st.names[name] = true
 			}
 		}
-		return names, nil
+		return st, nil
 	})
 	if err != nil {
 		return err
 	}
-	// Schema changes cannot share a transaction with each other's data
-	// reads, so each runs in a transaction of its own.
+	if st.dropSearch {
+		if err := s.schemaWrite(ctx, "DROP INDEX "+quote(searchIndex)+" IF EXISTS"); err != nil {
+			return fmt.Errorf("neo4j: migrate: drop %s: %w", searchIndex, err)
+		}
+	}
+	existing := st.names
 	for _, item := range schema() {
 		if existing[item.name] {
 			continue
 		}
-		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-			_, err := s.run(ctx, tx, item.create, nil)
-			return struct{}{}, err
-		}); err != nil {
+		if err := s.schemaWrite(ctx, item.create); err != nil {
 			return fmt.Errorf("neo4j: migrate %s: %w", item.name, err)
 		}
 	}
-	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := s.run(ctx, tx, "CALL db.awaitIndexes(300)", nil)
+	if err := s.schemaWrite(ctx, "CALL db.awaitIndexes(300)"); err != nil {
+		return err
+	}
+	return s.backfillSearch(ctx)
+}
+
+// schemaWrite runs one schema command in a write transaction of its own:
+// schema changes cannot share a transaction with data reads or writes.
+func (s *Store) schemaWrite(ctx context.Context, cypher string) error {
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := s.run(ctx, tx, cypher, nil)
 		return struct{}{}, err
 	})
 	return err

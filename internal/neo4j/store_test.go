@@ -424,15 +424,6 @@ func TestImportLargeAndConcurrent(t *testing.T) {
 	}
 }
 
-func TestMigrateIdempotent(t *testing.T) {
-	s := neo4jtest.NewStore(t)
-	for range 2 {
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestRoutingURI(t *testing.T) {
 	cfg := neo4jtest.Config(t)
 	if !strings.HasPrefix(cfg.URI, "bolt://") {

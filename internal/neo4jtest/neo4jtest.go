@@ -12,9 +12,12 @@ package neo4jtest
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,8 +34,20 @@ const (
 	EnvDatabase = "EMNKG_TEST_NEO4J_DATABASE"
 )
 
-// LockFile is the name, in os.TempDir(), of the file that Lock locks.
+// LockFile is the name, in os.TempDir(), of the file that Lock locks; a
+// hash of the test database (URI and database name) is inserted before
+// its extension, so that tests of different Neo4j servers do not wait for
+// each other.
 const LockFile = "emnkg-neo4j-test.lock"
+
+// lockPath returns the path of the lock file of the configured test
+// database.
+func lockPath() string {
+	h := fnv.New64a()
+	h.Write([]byte(os.Getenv(EnvURI) + "\x00" + os.Getenv(EnvDatabase)))
+	name := strings.TrimSuffix(LockFile, ".lock") + fmt.Sprintf("-%016x.lock", h.Sum64())
+	return filepath.Join(os.TempDir(), name)
+}
 
 // URI returns the URI of the test Neo4j. When none is configured it skips
 // the test with a loud message, or fails it when the environment variable
@@ -74,9 +89,9 @@ var processLock struct {
 	release func()
 }
 
-// Lock takes an exclusive lock on LockFile in os.TempDir() until the end of
-// the test (tb.Cleanup), so that only one test binary at a time uses the
-// test Neo4j. Within a process the lock is shared: it is taken when the
+// Lock takes an exclusive lock on the lock file of the test database (see
+// LockFile) until the end of the test (tb.Cleanup), so that only one test
+// binary at a time uses the test Neo4j. Within a process the lock is shared: it is taken when the
 // first holder asks for it and released when the last one's test ends, so a
 // test may call Lock (or NewStore) more than once.
 func Lock(tb testing.TB) {
@@ -84,7 +99,7 @@ func Lock(tb testing.TB) {
 	processLock.mu.Lock()
 	defer processLock.mu.Unlock()
 	if processLock.holders == 0 {
-		path := filepath.Join(os.TempDir(), LockFile)
+		path := lockPath()
 		release, err := lockFile(path, func() {
 			tb.Logf("waiting for %s: another package's Neo4j tests are running", path)
 		})
@@ -171,4 +186,29 @@ func Wipe(ctx context.Context, cfg neo4j.Config) error {
 			return nil
 		}
 	}
+}
+
+// Exec runs one query on the test database in a write transaction and
+// returns its records and summary, failing the test on errors. It is for tests that
+// need to see or arrange what the store's API does not show; callers hold
+// Lock (NewStore takes it).
+func Exec(tb testing.TB, cypher string, params map[string]any) *driver.EagerResult {
+	tb.Helper()
+	cfg := Config(tb)
+	ctx := context.Background()
+	auth := driver.NoAuth()
+	if cfg.User != "" {
+		auth = driver.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	d, err := driver.NewDriverWithContext(cfg.URI, auth)
+	if err != nil {
+		tb.Fatalf("neo4jtest: %v", err)
+	}
+	defer func() { _ = d.Close(ctx) }()
+	res, err := driver.ExecuteQuery(ctx, d, cypher, params, driver.EagerResultTransformer,
+		driver.ExecuteQueryWithDatabase(cfg.Database))
+	if err != nil {
+		tb.Fatalf("neo4jtest: %s: %v", cypher, err)
+	}
+	return res
 }

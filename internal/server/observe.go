@@ -364,7 +364,7 @@ func (i *requestInfo) outcomeLocked(status int) string {
 		return metrics.OutcomeServerError
 	case i.refused != "":
 		return metrics.OutcomeHTTPError
-	case !i.executed && !i.stream:
+	case !i.executed && (!i.stream || len(i.codes) > 0):
 		return metrics.OutcomeRequestError
 	case len(i.codes) > 0:
 		return metrics.OutcomeFieldError

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -101,7 +102,7 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 				"GraphQL is served over GET (queries) and POST.")
 			return
 		}
-		media, ok := negotiate(r.Header.Values("Accept"))
+		media, ok := negotiate(r.Header.Values("Accept"), r.Method == http.MethodPost)
 		if !ok {
 			s.refuse(w, r, "", http.StatusNotAcceptable, CodeNotAcceptable,
 				"Accept must allow application/graphql-response+json or application/json.")
@@ -150,6 +151,13 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 			return
 		}
 		if media == mediaEventStream {
+			// limitRequest leaves event streams unbounded for
+			// subscriptions; anything else streamed is bounded here.
+			if !s.isSubscription(query, opName) {
+				ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+				defer cancel()
+				r = r.WithContext(ctx)
+			}
 			info.setStream()
 			next.ServeHTTP(w, r)
 			return
@@ -173,8 +181,9 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, media string, st
 // negotiate picks the response media type from the Accept header values:
 // the acceptable type of highest quality, then most specific, then first
 // listed. No Accept, */* and application/* mean application/json;
-// text/event-stream is kept for streaming transports.
-func negotiate(accepts []string) (string, bool) {
+// text/event-stream is kept for the streaming transport when stream is
+// set (it serves POST only).
+func negotiate(accepts []string, stream bool) (string, bool) {
 	best, bestQ, bestSpec := "", 0.0, -1
 	seen := false
 	for _, header := range accepts {
@@ -196,7 +205,12 @@ func negotiate(accepts []string) (string, bool) {
 			var media string
 			spec := 2
 			switch mt {
-			case mediaGraphQLResponse, mediaJSON, mediaEventStream:
+			case mediaGraphQLResponse, mediaJSON:
+				media = mt
+			case mediaEventStream:
+				if !stream {
+					continue
+				}
 				media = mt
 			case "application/*":
 				media, spec = mediaJSON, 1

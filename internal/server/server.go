@@ -144,8 +144,9 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 
 // limitRequest bounds the body size and the duration of a request; the
-// duration of websockets and event streams, which carry subscriptions,
-// is not bounded.
+// duration of websockets and event streams, which carry subscriptions, is
+// not bounded here (graphqlHTTP bounds event streams of queries and
+// mutations).
 func (s *Server) limitRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)

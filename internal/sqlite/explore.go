@@ -75,9 +75,14 @@ func (s *Store) newEdge(id, typ, src, dst, props string) (*emnkg.Edge, error) {
 
 // hopBranch returns the SELECT of the relationships that leave (this =
 // "src") or enter (this = "dst") the nodes of the JSON list bound at list,
-// with their rowid, ID and other end, under the condition cond on e.
-func hopBranch(list, this, other, cond string) string {
-	return `SELECT e.rowid AS erow, e.id AS eid, e.` + other + ` AS other
+// under the condition cond on e: their columns and which end is the other
+// one (1 for dst, 0 for src).
+func hopBranch(list, this, cond string) string {
+	side := "0"
+	if this == "src" {
+		side = "1"
+	}
+	return `SELECT ` + edgeColumns + `, ` + side + ` AS side
 		FROM json_each(` + list + `) AS s
 		CROSS JOIN edges AS e ON e.` + this + ` = s.value AND ` + cond
 }
@@ -88,20 +93,18 @@ func hopBranch(list, this, other, cond string) string {
 func hopBranches(list string, dir emnkg.Direction, cond string) string {
 	switch dir {
 	case emnkg.DirectionOut:
-		return hopBranch(list, "src", "dst", cond)
+		return hopBranch(list, "src", cond)
 	case emnkg.DirectionIn:
-		return hopBranch(list, "dst", "src", cond)
+		return hopBranch(list, "dst", cond)
 	}
-	return hopBranch(list, "src", "dst", cond) + " UNION ALL " +
-		hopBranch(list, "dst", "src", cond+" AND e.src <> e.dst")
+	return hopBranch(list, "src", cond) + " UNION ALL " + hopBranch(list, "dst", cond+" AND e.src <> e.dst")
 }
 
-// expandQuery returns the SQL of Expand. Its rows are (edge ID, other end,
-// edge columns) ordered by edge ID: one row per qualifying (relationship,
-// other end) pair, so at most two per relationship, and at most
-// 2*(limit+1) rows, enough to tell limit+1 relationships apart. The sort
-// works on narrow rows; the relationships' columns are read by rowid for
-// the rows kept.
+// expandQuery returns the SQL of Expand. Its rows are (edge columns, side
+// of the other end) ordered by edge ID: one row per qualifying (relationship, other
+// end) pair, so at most two per relationship, and at most 2*(limit+1)
+// rows, enough to tell limit+1 relationships apart. Each relationship's
+// row is read once, through the (src, type) and (dst, type) indexes.
 func expandQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
 	var b builder
 	list, err := b.idList(seeds)
@@ -119,14 +122,11 @@ func expandQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
 	join := ""
 	if len(q.Kinds) > 0 {
 		// Without kinds the other end need not be read: it exists.
-		join = " CROSS JOIN nodes AS n ON n.id = h.other"
+		join = " CROSS JOIN nodes AS n ON n.id = CASE h.side WHEN 1 THEN h.dst ELSE h.src END"
 	}
-	query := `WITH hop AS (` + hopBranches(list, q.Direction, types) + `)
-	SELECT p.eid, p.other, e.type, e.src, e.dst, e.props
-	FROM (SELECT h.erow AS erow, h.eid AS eid, h.other AS other FROM hop AS h` + join + `
-		WHERE ` + kinds + ` ORDER BY h.eid LIMIT ` + b.arg(2*int64(q.Limit)+2) + `) AS p
-	CROSS JOIN edges AS e ON e.rowid = p.erow
-	ORDER BY p.eid`
+	query := `SELECT h.id, h.type, h.src, h.dst, h.props, h.side
+	FROM (` + hopBranches(list, q.Direction, types) + `) AS h` + join + `
+	WHERE ` + kinds + ` ORDER BY h.id LIMIT ` + b.arg(2*int64(q.Limit)+2)
 	return query, b.args, nil
 }
 
@@ -189,9 +189,14 @@ func (s *Store) expandEdges(ctx context.Context, tx *sql.Tx, res *emnkg.Expansio
 	seen := make(map[string]struct{})
 	last := ""
 	for rows.Next() {
-		var eid, other, typ, src, dst, props string
-		if err := rows.Scan(&eid, &other, &typ, &src, &dst, &props); err != nil {
+		var eid, typ, src, dst, props string
+		var side int64
+		if err := rows.Scan(&eid, &typ, &src, &dst, &props, &side); err != nil {
 			return nil, wrapf(err, "expand")
+		}
+		other := src
+		if side == 1 {
+			other = dst
 		}
 		if eid != last {
 			if len(res.Edges) == limit {
@@ -214,11 +219,13 @@ func (s *Store) expandEdges(ctx context.Context, tx *sql.Tx, res *emnkg.Expansio
 }
 
 // nodesByID returns the stored nodes among ids (which are unique), ordered
-// by ID.
+// by ID. The IDs are looked up in order, so that neighbouring keys share
+// index pages, and come back in that order.
 func (s *Store) nodesByID(ctx context.Context, tx *sql.Tx, ids []string) ([]*emnkg.Node, error) {
 	if len(ids) == 0 {
 		return []*emnkg.Node{}, nil
 	}
+	slices.Sort(ids)
 	list, err := encodeJSON(ids)
 	if err != nil {
 		return nil, invalid("Invalid node IDs.")
@@ -232,22 +239,27 @@ func (s *Store) nodesByID(ctx context.Context, tx *sql.Tx, ids []string) ([]*emn
 	return ns, nil
 }
 
-// edgesAmongQuery returns the SQL of EdgesAmong: the relationships leaving
-// the nodes of ids (through the (src, type) index) whose other end is in
-// ids too.
+// edgesAmongQuery returns the SQL of EdgesAmong: the rowids of the
+// relationships leaving the nodes of ids (from the (src, type) index) and
+// those of the relationships entering them (from the (dst, type) index)
+// are intersected, reading the indexes only, and just the relationships in
+// both are read from the table. A hub among ids costs index entries, not
+// rows.
 func edgesAmongQuery(ids []string, types []emnkg.RelType) (string, []any, error) {
 	var b builder
 	list, err := b.idList(ids)
 	if err != nil {
 		return "", nil, err
 	}
-	tc, err := b.typeIn("e.type", types)
+	xt, err := b.typeIn("x.type", types)
 	if err != nil {
 		return "", nil, err
 	}
-	query := `SELECT ` + edgeColumns + ` FROM json_each(` + list + `) AS s
-		CROSS JOIN edges AS e ON e.src = s.value AND ` + tc + `
-		WHERE e.dst IN (SELECT value FROM json_each(` + list + `))
+	yt := strings.ReplaceAll(xt, "x.type", "y.type")
+	query := `SELECT ` + edgeColumns + ` FROM edges AS e WHERE e.rowid IN (
+		SELECT x.rowid FROM json_each(` + list + `) AS s CROSS JOIN edges AS x ON x.src = s.value AND ` + xt + `
+		INTERSECT
+		SELECT y.rowid FROM json_each(` + list + `) AS s CROSS JOIN edges AS y ON y.dst = s.value AND ` + yt + `)
 		ORDER BY e.id`
 	return query, b.args, nil
 }
@@ -303,36 +315,44 @@ func (s *Store) queryEdges(ctx context.Context, tx *sql.Tx, what, query string, 
 	return out, wrapf(rows.Err(), "%s", what)
 }
 
-// degreesQuery returns the SQL of Degrees: the relationships are counted
-// per end with GROUP BY (in BOTH a relationship from a node to itself
-// once), joined to the nodes and ranked.
+// degreesQuery returns the SQL of Degrees. The relationships are counted
+// per end with GROUP BY, each end from its own index (edges_src_type,
+// edges_dst_type: read in order, so the groups stream without a sort); in
+// BOTH a node's degree is its outgoing plus its incoming count minus its
+// loops (edges_loops), so that a loop counts once. The degrees are ranked
+// on narrow rows, the kinds checked through nodes_kind, and only the nodes
+// of the page are read.
 func degreesQuery(q emnkg.DegreeQuery) (string, []any, error) {
 	var b builder
 	tc, err := b.typeIn("e.type", q.Types)
 	if err != nil {
 		return "", nil, err
 	}
-	kc, err := b.kindIn("n.kind", q.Kinds)
+	kc, err := b.kindIn("k.kind", q.Kinds)
 	if err != nil {
 		return "", nil, err
 	}
+	out := `SELECT e.src AS id, count(*) AS deg FROM edges AS e WHERE ` + tc + ` GROUP BY e.src`
+	in := `SELECT e.dst AS id, count(*) AS deg FROM edges AS e WHERE ` + tc + ` GROUP BY e.dst`
 	var counts string
 	switch q.Direction {
 	case emnkg.DirectionOut:
-		counts = `SELECT e.src AS id, count(*) AS deg FROM edges AS e WHERE ` + tc + ` GROUP BY e.src`
+		counts = out
 	case emnkg.DirectionIn:
-		counts = `SELECT e.dst AS id, count(*) AS deg FROM edges AS e WHERE ` + tc + ` GROUP BY e.dst`
+		counts = in
 	default:
-		counts = `SELECT x.id AS id, count(*) AS deg FROM (
-			SELECT e.src AS id FROM edges AS e WHERE ` + tc + `
-			UNION ALL
-			SELECT e.dst AS id FROM edges AS e WHERE ` + tc + ` AND e.src <> e.dst) AS x
-		GROUP BY x.id`
+		loops := `SELECT e.src AS id, -count(*) AS deg FROM edges AS e WHERE e.src = e.dst AND ` + tc + ` GROUP BY e.src`
+		counts = `SELECT x.id AS id, sum(x.deg) AS deg FROM (` + out + ` UNION ALL ` + in + ` UNION ALL ` + loops + `) AS x
+			GROUP BY x.id`
 	}
-	query := `SELECT ` + nodeColumns + `, d.deg FROM (` + counts + `) AS d
-		CROSS JOIN nodes AS n ON n.id = d.id
-		WHERE ` + kc + `
-		ORDER BY d.deg DESC, n.id LIMIT ` + b.arg(int64(q.Limit))
+	kinds := ""
+	if len(q.Kinds) > 0 {
+		kinds = ` CROSS JOIN nodes AS k ON k.id = d.id WHERE ` + kc
+	}
+	query := `WITH d AS (` + counts + `),
+	top AS (SELECT d.id AS id, d.deg AS deg FROM d` + kinds + ` ORDER BY d.deg DESC, d.id LIMIT ` + b.arg(int64(q.Limit)) + `)
+	SELECT ` + nodeColumns + `, top.deg FROM top CROSS JOIN nodes AS n ON n.id = top.id
+	WHERE top.deg > 0 ORDER BY top.deg DESC, n.id`
 	return query, b.args, nil
 }
 

@@ -139,8 +139,10 @@ func (sc *scanner) list() ([]string, bool) {
 	}
 }
 
-// value reads the value of a property of type t; absent is true for null.
-func (sc *scanner) value(t emnkg.PropType) (v any, absent, ok bool) {
+// value reads the value of a property of definition d; absent is true for
+// null.
+func (sc *scanner) value(d emnkg.PropDef) (v any, absent, ok bool) {
+	t := d.Type
 	switch c := sc.next(); {
 	case c == 'n':
 		return nil, true, sc.literal("null")
@@ -157,7 +159,11 @@ func (sc *scanner) value(t emnkg.PropType) (v any, absent, ok bool) {
 			return nil, false, false
 		}
 		s, ok := sc.str()
-		return s, false, ok && len(s) <= emnkg.MaxStringLength
+		limit := emnkg.MaxStringLength
+		if d.Sortable {
+			limit = emnkg.MaxIndexedLength
+		}
+		return s, false, ok && len(s) <= limit
 	case c == '[':
 		if t != emnkg.PropStringList {
 			return nil, false, false
@@ -203,7 +209,7 @@ func scanProps(idx propIndex, defs []emnkg.PropDef, text string) (map[string]any
 				return nil, false
 			}
 		}
-		v, absent, ok := sc.value(d.Type)
+		v, absent, ok := sc.value(d)
 		if !ok {
 			return nil, false
 		}

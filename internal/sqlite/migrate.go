@@ -86,6 +86,9 @@ func migrationV2() []string {
 	return []string{
 		`CREATE VIRTUAL TABLE IF NOT EXISTS node_search USING fts5(
 			doc, tokenize = 'ascii', detail = 'none', content = '', contentless_delete = 1)`,
+		// The relationships from a node to itself, which Degrees counts
+		// once in BOTH; few, so the index is small.
+		`CREATE INDEX IF NOT EXISTS edges_loops ON edges (src, type) WHERE src = dst`,
 		`CREATE TABLE IF NOT EXISTS changes (
 			seq         INTEGER PRIMARY KEY AUTOINCREMENT,
 			time        TEXT NOT NULL,

@@ -15,8 +15,10 @@ import (
 // alias nI per node step and an edges alias eJ per relationship step, each
 // relationship joined to the node before it through the (src, type) or
 // (dst, type) index and the next node by its ID. Every match is then a
-// distinct row, so no DISTINCT is needed, and SQLite may start from the
-// most selective step (a pinned ID) and sort only what it must.
+// distinct row, so no DISTINCT is needed. The join starts from the step
+// pinned to the fewest IDs, else from the first step, whose nodes then
+// come in ID order so that SQLite sorts only the rows of each first node
+// and stops at the end of the page; CROSS JOIN keeps that order.
 //
 // A variable-length step cuts the join in segments. What the steps before
 // it bound becomes a CTE (pJ), from which a recursive CTE (wJ) walks up to
@@ -35,6 +37,15 @@ import (
 // some such path joins them; paths through different intermediate nodes
 // give one row. Zero hops (MinHops 0) bind one node to both node steps,
 // which must both accept it.
+
+// planFence is joined second in every segment. SQLite considers Bloom
+// filters for the lookups of a join only while every table after the
+// first has planner statistics (sqlite_stat1, which PRAGMA optimize
+// writes); this one-row table has none, so the lookups stay plain index
+// searches. Built before the first row, such filters would scan whole
+// kinds and relationship types, which costs far more than the page of a
+// pattern whose ORDER BY the join follows and which stops early.
+const planFence = "CROSS JOIN json_each('[0]') AS fence"
 
 // singleHop reports whether a relationship step is one relationship.
 func singleHop(r emnkg.RelStep) bool {
@@ -111,19 +122,34 @@ type compiler struct {
 
 // compilePattern compiles a validated pattern.
 func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
-	c := &compiler{q: q}
-	for _, r := range q.RelSteps {
+	c := &compiler{q: q, nodeIDs: make([]string, len(q.NodeSteps)), edgeIDs: make([]string, len(q.RelSteps))}
+	// The first segment spans the node steps up to the first
+	// variable-length step.
+	last := len(q.RelSteps)
+	for j, r := range q.RelSteps {
 		if !singleHop(r) {
 			c.hasVar = true
+			last = min(last, j)
 		}
 	}
-	if err := c.firstNode(); err != nil {
+	start := startStep(q.NodeSteps[:last+1])
+	if err := c.firstNode(start); err != nil {
 		return nil, err
 	}
-	for j, r := range q.RelSteps {
+	for j := start; j < last; j++ {
+		if err := c.singleStep(j, j, j+1); err != nil {
+			return nil, err
+		}
+	}
+	for j := start - 1; j >= 0; j-- {
+		if err := c.singleStep(j, j+1, j); err != nil {
+			return nil, err
+		}
+	}
+	for j := last; j < len(q.RelSteps); j++ {
 		var err error
-		if singleHop(r) {
-			err = c.singleStep(j, r)
+		if r := q.RelSteps[j]; singleHop(r) {
+			err = c.singleStep(j, j, j+1)
 		} else {
 			err = c.varStep(j, r)
 		}
@@ -132,6 +158,20 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 		}
 	}
 	return c.finish(), nil
+}
+
+// startStep returns the node step a segment's join starts from: the step
+// pinned to the fewest IDs, else the first one, whose nodes then come in
+// ID order (through the nodes_kind index) so that SQLite sorts rows only
+// within each of them and stops at the page's end.
+func startStep(steps []emnkg.NodeStep) int {
+	start := 0
+	for i, st := range steps {
+		if len(st.IDs) > 0 && (len(steps[start].IDs) == 0 || len(st.IDs) < len(steps[start].IDs)) {
+			start = i
+		}
+	}
+	return start
 }
 
 func alias(prefix string, i int) string { return prefix + strconv.Itoa(i) }
@@ -160,14 +200,22 @@ func (c *compiler) nodeStep(i int, a string) ([]string, error) {
 	return conds, nil
 }
 
-func (c *compiler) firstNode() error {
-	conds, err := c.nodeStep(0, "n0")
+// firstNode starts the first segment at node step i.
+func (c *compiler) firstNode(i int) error {
+	n := alias("n", i)
+	conds, err := c.nodeStep(i, n)
 	if err != nil {
 		return err
 	}
-	c.from = []string{"nodes AS n0"}
+	from := "nodes AS " + n
+	if st := c.q.NodeSteps[i]; st.Kind != "" && len(st.IDs) == 0 {
+		// The nodes of the kind in ID order, which the ORDER BY of a
+		// pattern starting here follows.
+		from += " INDEXED BY nodes_kind"
+	}
+	c.from = []string{from, planFence}
 	c.where = conds
-	c.nodeIDs = []string{"n0.id"}
+	c.nodeIDs[i] = n + ".id"
 	return nil
 }
 
@@ -193,29 +241,48 @@ func notUsed(used, row string) string {
 	return "instr(" + used + ", ',' || " + row + " || ',') = 0"
 }
 
-// singleStep joins relationship step j and node step j+1 to the segment.
-func (c *compiler) singleStep(j int, r emnkg.RelStep) error {
-	e, n := alias("e", j), alias("n", j+1)
+// reverse returns the direction in which a relationship step is followed
+// from the node step after it to the one before it.
+func reverse(d emnkg.Direction) emnkg.Direction {
+	switch d {
+	case emnkg.DirectionOut:
+		return emnkg.DirectionIn
+	case emnkg.DirectionIn:
+		return emnkg.DirectionOut
+	}
+	return d
+}
+
+// singleStep joins single-hop relationship step j to the segment, followed
+// from node step from (bound) to node step to (j or j+1), and then node
+// step to. The joins are CROSS JOINs, which SQLite keeps in this order.
+func (c *compiler) singleStep(j, from, to int) error {
+	r := c.q.RelSteps[j]
+	e, n := alias("e", j), alias("n", to)
 	tc, err := c.b.typeIn(e+".type", r.Types)
 	if err != nil {
 		return err
 	}
-	on, other := follow(e, c.nodeIDs[j], r.Direction, tc)
-	c.from = append(c.from, "JOIN edges AS "+e+" ON "+on, "JOIN nodes AS "+n+" ON "+n+".id = "+other)
+	dir := r.Direction
+	if to < from {
+		dir = reverse(dir)
+	}
+	on, other := follow(e, c.nodeIDs[from], dir, tc)
+	c.from = append(c.from, "CROSS JOIN edges AS "+e+" ON "+on, "CROSS JOIN nodes AS "+n+" ON "+n+".id = "+other)
 	for _, prev := range c.segEdges {
 		c.where = append(c.where, e+".rowid <> "+prev)
 	}
 	if c.used != "" {
 		c.where = append(c.where, notUsed(c.used, e+".rowid"))
 	}
-	conds, err := c.nodeStep(j+1, n)
+	conds, err := c.nodeStep(to, n)
 	if err != nil {
 		return err
 	}
 	c.where = append(c.where, conds...)
 	c.segEdges = append(c.segEdges, e+".rowid")
-	c.nodeIDs = append(c.nodeIDs, n+".id")
-	c.edgeIDs = append(c.edgeIDs, e+".id")
+	c.nodeIDs[to] = n + ".id"
+	c.edgeIDs[j] = e + ".id"
 	return nil
 }
 
@@ -237,8 +304,10 @@ func (c *compiler) segment(cols []string, distinct bool) string {
 // "expr AS name" and as names.
 func (c *compiler) boundColumns() (cols, names []string) {
 	for i, x := range c.nodeIDs {
-		cols = append(cols, x+" AS "+alias("n", i))
-		names = append(names, alias("n", i))
+		if x != "" {
+			cols = append(cols, x+" AS "+alias("n", i))
+			names = append(names, alias("n", i))
+		}
 	}
 	for j, x := range c.edgeIDs {
 		if x != "" {
@@ -277,10 +346,10 @@ func (c *compiler) varStep(j int, r emnkg.RelStep) error {
 		"SELECT "+strings.Join(names, ", ")+", "+alias("n", j)+", 0, used FROM "+p+"\n"+
 		"UNION ALL\n"+
 		"SELECT "+strings.Join(carried, ", ")+", "+other+", w.hops + 1, w.used || x.rowid || ','"+
-		" FROM "+w+" AS w JOIN edges AS x ON "+on+
+		" FROM "+w+" AS w "+planFence+" CROSS JOIN edges AS x ON "+on+
 		" WHERE w.hops < "+c.b.arg(int64(r.MaxHops))+" AND "+notUsed("w.used", "x.rowid")+")")
 
-	c.from = []string{w, "JOIN nodes AS " + n + " ON " + n + ".id = " + w + ".cur"}
+	c.from = []string{w, planFence, "CROSS JOIN nodes AS " + n + " ON " + n + ".id = " + w + ".cur"}
 	c.where = []string{w + ".hops >= " + c.b.arg(int64(r.MinHops))}
 	conds, err := c.nodeStep(j+1, n)
 	if err != nil {
@@ -288,67 +357,58 @@ func (c *compiler) varStep(j int, r emnkg.RelStep) error {
 	}
 	c.where = append(c.where, conds...)
 	for i := range c.nodeIDs {
-		c.nodeIDs[i] = w + "." + alias("n", i)
+		if c.nodeIDs[i] != "" {
+			c.nodeIDs[i] = w + "." + alias("n", i)
+		}
 	}
 	for k := range c.edgeIDs {
 		if c.edgeIDs[k] != "" {
 			c.edgeIDs[k] = w + "." + alias("e", k)
 		}
 	}
-	c.nodeIDs = append(c.nodeIDs, n+".id")
-	c.edgeIDs = append(c.edgeIDs, "")
+	c.nodeIDs[j+1] = n + ".id"
 	c.segEdges = nil
 	c.used = w + ".used"
 	return nil
 }
 
-// finish returns the page and count queries.
+// finish returns the page and count queries. Both read r, the IDs of the
+// matches (made distinct when a variable-length step may give a match more
+// than once). The page is sorted on these narrow rows; the nodes'
+// and relationships' columns are read for the rows of the page only.
 func (c *compiler) finish() *patternSQL {
-	limit := c.b.arg(int64(c.q.Limit) + 1)
-	offset := c.b.arg(int64(c.q.Offset))
-	var with, rows, count string
-	if !c.hasVar {
-		// One segment: the aliases are the nodes and relationships.
-		var cols, order []string
-		for i := range c.nodeIDs {
-			n := alias("n", i)
-			cols = append(cols, strings.ReplaceAll(nodeColumns, "n.", n+"."))
-			order = append(order, n+".id")
-		}
-		for j := range c.edgeIDs {
-			e := alias("e", j)
-			cols = append(cols, strings.ReplaceAll(edgeColumns, "e.", e+"."))
-			order = append(order, e+".id")
-		}
-		rows = c.segment(cols, false) + " ORDER BY " + strings.Join(order, ", ")
-		count = "SELECT count(*) FROM (" + c.segment([]string{"1"}, false) + ")"
-	} else {
-		bound, names := c.boundColumns()
-		c.ctes = append(c.ctes, "r AS ("+c.segment(bound, true)+")")
-		with = "WITH RECURSIVE " + strings.Join(c.ctes, ",\n") + "\n"
-		var cols, joins, order []string
-		for i := range c.nodeIDs {
-			x := alias("x", i)
-			cols = append(cols, strings.ReplaceAll(nodeColumns, "n.", x+"."))
-			joins = append(joins, "JOIN nodes AS "+x+" ON "+x+".id = r."+alias("n", i))
-		}
-		for j, id := range c.edgeIDs {
-			if id == "" {
-				continue
-			}
-			y := alias("y", j)
-			cols = append(cols, strings.ReplaceAll(edgeColumns, "e.", y+"."))
-			joins = append(joins, "JOIN edges AS "+y+" ON "+y+".id = r."+alias("e", j))
-		}
-		for _, name := range names {
-			order = append(order, "r."+name)
-		}
-		rows = with + "SELECT " + strings.Join(cols, ", ") + " FROM r " + strings.Join(joins, " ") +
-			" ORDER BY " + strings.Join(order, ", ")
-		count = with + "SELECT count(*) FROM r"
+	bound, names := c.boundColumns()
+	c.ctes = append(c.ctes, "r AS ("+c.segment(bound, c.hasVar)+")")
+	with := "WITH "
+	if c.hasVar {
+		with = "WITH RECURSIVE "
 	}
-	rows += " LIMIT " + limit + " OFFSET " + offset
-	return &patternSQL{rows: rows, count: count, args: c.b.args}
+	with += strings.Join(c.ctes, ",\n") + "\n"
+	var cols, joins, order []string
+	for i := range c.nodeIDs {
+		x := alias("x", i)
+		cols = append(cols, strings.ReplaceAll(nodeColumns, "n.", x+"."))
+		joins = append(joins, "CROSS JOIN nodes AS "+x+" ON "+x+".id = m."+alias("n", i))
+	}
+	for j, id := range c.edgeIDs {
+		if id == "" {
+			continue
+		}
+		y := alias("y", j)
+		cols = append(cols, strings.ReplaceAll(edgeColumns, "e.", y+"."))
+		joins = append(joins, "CROSS JOIN edges AS "+y+" ON "+y+".id = m."+alias("e", j))
+	}
+	for _, name := range names {
+		order = append(order, "m."+name)
+	}
+	page := "SELECT * FROM r ORDER BY " + strings.Join(names, ", ") +
+		" LIMIT " + c.b.arg(int64(c.q.Limit)+1) + " OFFSET " + c.b.arg(int64(c.q.Offset))
+	return &patternSQL{
+		rows: with + "SELECT " + strings.Join(cols, ", ") + " FROM (" + page + ") AS m " + strings.Join(joins, " ") +
+			" ORDER BY " + strings.Join(order, ", "),
+		count: with + "SELECT count(*) FROM r",
+		args:  c.b.args,
+	}
 }
 
 // MatchPattern finds the matches of a pattern with one SQL query (and a

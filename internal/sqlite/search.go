@@ -130,19 +130,22 @@ func matchExpr(tokens []string) string {
 }
 
 // searchQuery returns the SQL of SearchCandidates: the full-text index
-// finds the rowids of the matching nodes, which are read by rowid, filtered
-// by kind and sorted by ID.
+// finds the rowids of the matching nodes; their IDs (and kinds) are read by
+// rowid and sorted, and only the nodes of the page are read whole.
 func searchQuery(q emnkg.SearchCandidatesQuery) (string, []any, error) {
 	var b builder
 	match := b.arg(matchExpr(q.Tokens))
-	kinds, err := b.kindIn("n.kind", q.Kinds)
+	kinds, err := b.kindIn("m.kind", q.Kinds)
 	if err != nil {
 		return "", nil, err
 	}
-	query := `SELECT ` + nodeColumns + ` FROM node_search
-		CROSS JOIN nodes AS n ON n.rowid = node_search.rowid
-		WHERE node_search MATCH ` + match + ` AND ` + kinds + `
-		ORDER BY n.id LIMIT ` + b.arg(int64(q.Limit))
+	query := `SELECT ` + nodeColumns + ` FROM (
+			SELECT m.rowid AS r, m.id AS id FROM node_search
+			CROSS JOIN nodes AS m ON m.rowid = node_search.rowid
+			WHERE node_search MATCH ` + match + ` AND ` + kinds + `
+			ORDER BY m.id LIMIT ` + b.arg(int64(q.Limit)) + `) AS p
+		CROSS JOIN nodes AS n ON n.rowid = p.r
+		ORDER BY p.id`
 	return query, b.args, nil
 }
 

@@ -200,10 +200,14 @@ func (b *builder) orderBy(sorts []emnkg.SortField, node, edge string) string {
 }
 
 // inList returns the condition that expr is one of values, bound as one
-// JSON list, or "1" when values is empty (no restriction).
+// JSON list (or as one value when there is one), or "1" when values is
+// empty (no restriction).
 func (b *builder) inList(expr string, values []string) (string, error) {
-	if len(values) == 0 {
+	switch len(values) {
+	case 0:
 		return "1", nil
+	case 1:
+		return "(" + expr + " = " + b.arg(values[0]) + ")", nil
 	}
 	js, err := encodeJSON(values)
 	if err != nil {

@@ -124,7 +124,7 @@ func dsn(path string, writer bool) string {
 		// transaction never fails half-way on a lock upgrade.
 		q.Set("_txlock", "immediate")
 	} else {
-		pragmas = append(pragmas, "query_only(1)", "cache_size(-16384)", "mmap_size(1099511627776)")
+		pragmas = append(pragmas, "query_only(1)", "cache_size(-16384)", "mmap_size(2147418112)")
 	}
 	q["_pragma"] = pragmas
 	// The path is escaped because SQLite reads "file:" names as URIs.

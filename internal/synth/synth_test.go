@@ -96,9 +96,9 @@ func seedShape(tb testing.TB) (combos map[relCombo]int, kinds map[string]map[str
 
 func TestGenerateShape(t *testing.T) {
 	seedCombos, seedKinds := seedShape(t)
-	sizes := []int{MinNodes, 2000, 10000, 40000}
+	sizes := []int{MinNodes, 2000, 20000}
 	if testing.Short() {
-		sizes = sizes[:3]
+		sizes = sizes[:2]
 	}
 	for _, size := range sizes {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {

@@ -1,0 +1,136 @@
+package neo4j
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// checkGroupField checks that field may group nodes of kind.
+func checkGroupField(kind emnkg.Kind, field string) error {
+	if field == "id" {
+		return nil
+	}
+	d, ok := emnkg.LookupProp(emnkg.NodeProps(kind), field)
+	if !ok || !d.Filterable {
+		return emnkg.FieldErrorf(emnkg.EINVALID, field, "Cannot group %s nodes by %q.", kind, field)
+	}
+	return nil
+}
+
+// checkHop checks that a hop can join nodes of kind to nodes of h.Kind.
+func checkHop(kind emnkg.Kind, h *emnkg.Hop) error {
+	def, ok := emnkg.LookupRel(h.Type)
+	if !ok {
+		return invalid("Unknown relationship type %q.", h.Type)
+	}
+	if err := checkDirection(h.Direction); err != nil {
+		return err
+	}
+	if !h.Kind.Valid() {
+		return invalid("Unknown node kind %q.", h.Kind)
+	}
+	outOK := h.Direction != emnkg.DirectionIn && def.Allows(kind, h.Kind)
+	inOK := h.Direction != emnkg.DirectionOut && def.Allows(h.Kind, kind)
+	if !outOK && !inOK {
+		return invalid("A %s relationship never joins a %s to a %s that way.", h.Type, kind, h.Kind)
+	}
+	return nil
+}
+
+func validateFacets(q emnkg.FacetQuery) error {
+	if !q.Kind.Valid() {
+		return invalid("Unknown node kind %q.", q.Kind)
+	}
+	if len(q.GroupBy) < 1 || len(q.GroupBy) > 2 {
+		return invalid("Group by one or two keys.")
+	}
+	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+		return err
+	}
+	if err := emnkg.ValidateFilter(q.Filter, emnkg.NodeProps(q.Kind)); err != nil {
+		return err
+	}
+	for _, k := range q.GroupBy {
+		if k.Via == nil {
+			if err := checkGroupField(q.Kind, k.Field); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := checkHop(q.Kind, k.Via); err != nil {
+			return err
+		}
+		if err := checkGroupField(k.Via.Kind, k.Field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unwindGroup returns the Cypher that binds v to each value that node n
+// takes for a validated group key, one row per value: its own property,
+// or each distinct value among its related nodes (null when it has none).
+// bound lists the variables bound before, which a WITH must keep.
+func unwindGroup(n, v string, k emnkg.GroupKey, bound []string) string {
+	if k.Via == nil {
+		return " UNWIND [" + fieldExpr(n, k.Field) + "] AS " + v
+	}
+	h := k.Via
+	list := "l" + v
+	values := "COLLECT { MATCH (" + n + ")" + relPattern("", []emnkg.RelType{h.Type}, h.Direction, "") +
+		"(o:" + quote(string(h.Kind)) + ") RETURN DISTINCT " + fieldExpr("o", k.Field) + " }"
+	return " WITH " + strings.Join(append([]string{n}, bound...), ", ") + ", " + values + " AS " + list +
+		" UNWIND CASE WHEN size(" + list + ") = 0 THEN [null] ELSE " + list + " END AS " + v
+}
+
+// Facets counts the nodes of a kind that pass the filter by the values of
+// one or two group keys, all in Cypher: each node's list of values per key
+// is unwound (a node counts once per combination), grouped and counted,
+// and the buckets ordered (count descending, then values ascending, nulls
+// last, as Cypher orders) and cut.
+func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
+	if err := validateFacets(q); err != nil {
+		return nil, err
+	}
+	out := []emnkg.FacetBucket{}
+	if q.Limit == 0 {
+		return out, nil
+	}
+	p := newParams()
+	pred, err := p.filter(q.Filter, "n")
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("MATCH (n:" + quote(string(q.Kind)) + ")" + where(pred))
+	var keys []string
+	for i, k := range q.GroupBy {
+		v := "v" + strconv.Itoa(i)
+		b.WriteString(unwindGroup("n", v, k, keys))
+		keys = append(keys, v)
+	}
+	b.WriteString(" WITH " + strings.Join(keys, ", ") + ", count(*) AS c")
+	b.WriteString(" RETURN [" + strings.Join(keys, ", ") + "] AS vs, c ORDER BY c DESC, " +
+		strings.Join(keys, ", ") + " LIMIT " + p.set("limit", int64(q.Limit)))
+	cypher := b.String()
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]emnkg.FacetBucket, error) {
+		recs, err := s.run(ctx, tx, cypher, p.m)
+		if err != nil {
+			return nil, err
+		}
+		res := make([]emnkg.FacetBucket, 0, len(recs))
+		for _, r := range recs {
+			vs, _ := r.Values[0].([]any)
+			c, err := asInt(r.Values[1])
+			if err != nil {
+				return nil, err
+			}
+			res = append(res, emnkg.FacetBucket{Values: vs, Count: c})
+		}
+		return res, nil
+	})
+}

@@ -1,0 +1,94 @@
+package neo4j_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/neo4j"
+	"github.com/emnkg/emnkg/internal/neo4jtest"
+)
+
+// schemaNames returns the names of the constraints and indexes.
+func schemaNames(t *testing.T) []string {
+	t.Helper()
+	var names []string
+	for _, q := range []string{"SHOW CONSTRAINTS YIELD name RETURN name", "SHOW INDEXES YIELD name RETURN name"} {
+		for _, r := range neo4jtest.Exec(t, q, nil).Records {
+			names = append(names, r.Values[0].(string))
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// searchConfig returns the index configuration of the search index.
+func searchConfig(t *testing.T) map[string]any {
+	t.Helper()
+	recs := neo4jtest.Exec(t, "SHOW INDEXES YIELD name, options WHERE name = 'node_search' RETURN options", nil).Records
+	if len(recs) != 1 {
+		t.Fatalf("%d search indexes", len(recs))
+	}
+	return recs[0].Values[0].(map[string]any)["indexConfig"].(map[string]any)
+}
+
+func searchIDs(t *testing.T, s *neo4j.Store, tokens ...string) []string {
+	t.Helper()
+	ns, err := s.SearchCandidates(t.Context(), emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids(ns)
+}
+
+func TestMigrateIdempotent(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	want := schemaNames(t)
+	for _, name := range []string{"node_id", "node_search", "audit_seq", "audit_time", "audit_actor", "audit_target",
+		"audit_from", "audit_to", "audit_counter_id", "apikey_id", "apikey_hash", "rel_HOSTED_BY_id", "node_Document_title"} {
+		if !slices.Contains(want, name) {
+			t.Errorf("no %s among %q", name, want)
+		}
+	}
+	for range 2 {
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := schemaNames(t); !slices.Equal(got, want) {
+			t.Errorf("after Migrate again: %q, want %q", got, want)
+		}
+	}
+	// Updated when a transaction commits, so that search sees writes at
+	// once; words split at white space only.
+	if c := searchConfig(t); c["fulltext.eventually_consistent"] != false || c["fulltext.analyzer"] != "whitespace" {
+		t.Errorf("search index config %v", c)
+	}
+}
+
+func TestMigrateRepairsSearch(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	mustImport(t, s, testGraph())
+	// A search index configured otherwise is created anew.
+	neo4jtest.Exec(t, "DROP INDEX node_search", nil)
+	neo4jtest.Exec(t, "CREATE FULLTEXT INDEX node_search FOR (n:Node) ON EACH [n._search] "+
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', `fulltext.eventually_consistent`: true}}", nil)
+	// Nodes written before the store kept search documents get theirs.
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-b'}) REMOVE n._search", nil)
+	neo4jtest.Exec(t, "CREATE (:Node:Network {id: 't-net-old', _version: 1, name: 'Old Networks'})", nil)
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if c := searchConfig(t); c["fulltext.eventually_consistent"] != false || c["fulltext.analyzer"] != "whitespace" {
+		t.Errorf("search index config %v", c)
+	}
+	if got := searchIDs(t, s, "bet"); !slices.Equal(got, []string{"t-org-b"}) {
+		t.Errorf("bet: %q", got)
+	}
+	// "networks" would be stemmed by the English analyzer.
+	if got := searchIDs(t, s, "networks"); !slices.Equal(got, []string{"t-net-old"}) {
+		t.Errorf("networks: %q", got)
+	}
+	if got := searchIDs(t, s, "net"); !slices.Equal(got, []string{"t-net", "t-net-old"}) {
+		t.Errorf("net: %q", got)
+	}
+}
