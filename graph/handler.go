@@ -66,6 +66,9 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// Automatic persisted queries: clients may send a query's SHA-256 hash
+	// instead of its text once the server has seen it.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.QueryCacheSize)})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if done, _ := ctx.Value(authenticatedKey{}).(bool); !done {
 			// HTTP transports: authenticate the Authorization header.
