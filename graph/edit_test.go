@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -43,7 +45,7 @@ func editorSetup(t *testing.T) (store emnkg.Store, url, editorKey, adminKey stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := graph.NewResolver(store, nil)
+	r := graph.NewResolver(store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	srv := httptest.NewServer(graph.NewHandler(r, graph.HandlerOptions{Introspection: true, Authenticator: authn}))
 	t.Cleanup(srv.Close)
 	return store, srv.URL, keys[emnkg.RoleEditor], keys[emnkg.RoleAdmin]
@@ -107,7 +109,11 @@ func wsSubscribe(t *testing.T, url, token, q string) func() map[string]any {
 			return m
 		}
 	}
-	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	payload := map[string]any{}
+	if token != "" {
+		payload["Authorization"] = "Bearer " + token
+	}
+	send(map[string]any{"type": "connection_init", "payload": payload})
 	if m := read(); m["type"] != "connection_ack" {
 		t.Fatalf("got %v, want connection_ack", m)
 	}
@@ -135,7 +141,7 @@ func TestEditorWorkflow(t *testing.T) {
 	// The study.
 	data, errs := httpQuery(t, url, editorKey, `mutation { createDocument(input: {id: "pub-study-test", title: "Test study",
 		kind: "study", year: 2026, source: "test",
-		abstract: "This study compares return decisions and voluntary departure for third-country nationals."}) { id version } }`, nil)
+		abstract: "This study follows each return decision, voluntary departure and entry ban of a third-country national."}) { id version } }`, nil)
 	if len(errs) > 0 {
 		t.Fatalf("create: %v", errs)
 	}
