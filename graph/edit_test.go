@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +22,10 @@ import (
 
 // editorSetup serves the seeded embedded store with authentication, and
 // returns the handler's URL and an editor's and an admin's API keys.
-func editorSetup(t *testing.T) (store emnkg.Store, url, editorKey, adminKey string) {
+func editorSetup(t *testing.T, open func(tb testing.TB) emnkg.Store) (store emnkg.Store, url, editorKey, adminKey string) {
 	t.Helper()
 	ctx := context.Background()
-	store = seededStore(t)
+	store = seededStoreOn(t, open)
 	ed, ok := store.(emnkg.Editor)
 	if !ok {
 		t.Fatalf("the embedded store does not implement emnkg.Editor")
@@ -133,8 +133,10 @@ func wsSubscribe(t *testing.T, url, token, q string) func() map[string]any {
 // the changes; a subscribed dashboard receives them live; an anonymous
 // mutation, a stale-version update and an invalid CELEX number fail with
 // their codes and change nothing.
-func TestEditorWorkflow(t *testing.T) {
-	store, url, editorKey, _ := editorSetup(t)
+func TestEditorWorkflow(t *testing.T) { forEachStore(t, testEditorWorkflow) }
+
+func testEditorWorkflow(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+	store, url, editorKey, _ := editorSetup(t, open)
 	url += "/"
 	next := wsSubscribe(t, url, "", `subscription { changes(nodeIds: ["pub-study-test"]) { seq operation targetId relationshipType actor } }`)
 
@@ -250,7 +252,7 @@ func TestEditorWorkflow(t *testing.T) {
 }
 
 func TestSSESubscription(t *testing.T) {
-	_, url, editorKey, _ := editorSetup(t)
+	_, url, editorKey, _ := editorSetup(t, storeKinds[0].open)
 	url += "/"
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

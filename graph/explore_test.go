@@ -1,14 +1,23 @@
 package graph_test
 
 import (
+	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
+
+	"github.com/emnkg/emnkg/graph"
+	"github.com/emnkg/emnkg/internal/auth"
+	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
-func TestExploreQueries(t *testing.T) {
-	c := newClient(t, seededStore(t))
+func TestExploreQueries(t *testing.T) { forEachStore(t, testExploreQueries) }
+
+func testExploreQueries(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+	c := newClient(t, seededStoreOn(t, open))
 	tests := []struct {
 		name  string
 		query string
@@ -175,7 +184,11 @@ func TestExploreQueries(t *testing.T) {
 }
 
 func TestExploreRejectsHostileArguments(t *testing.T) {
-	c := newClient(t, seededStore(t))
+	forEachStore(t, testExploreRejectsHostileArguments)
+}
+
+func testExploreRejectsHostileArguments(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+	c := newClient(t, seededStoreOn(t, open))
 	tests := []struct{ name, query, code string }{
 		{"deep neighbourhood", `{ neighbourhood(ids: ["NO"], depth: 100) { truncated } }`, "BAD_USER_INPUT"},
 		{"huge neighbourhood", `{ neighbourhood(ids: ["NO"], limit: 1000000) { truncated } }`, "BAD_USER_INPUT"},
@@ -206,5 +219,64 @@ func TestExploreRejectsHostileArguments(t *testing.T) {
 				t.Errorf("code %v (%s), want %s", got, errs[0].Message, tt.code)
 			}
 		})
+	}
+}
+
+// TestCypherForResearchers runs read-only Cypher on Neo4j as a researcher:
+// reads answer with the API's own types, writes are refused before they
+// reach the database, anonymous callers are refused.
+func TestCypherForResearchers(t *testing.T) {
+	open := storeKinds[1].open
+	store := seededStoreOn(t, open)
+	ctx := context.Background()
+	ed := store.(emnkg.Editor)
+	secret, key, err := auth.NewAPIKey("researcher", emnkg.RoleResearcher, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.CreateAPIKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	authn, err := auth.New(ctx, auth.Config{}, ed, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := graph.NewResolver(store, nil)
+	r.CypherEnabled = true
+	srv := httptest.NewServer(graph.NewHandler(r, graph.HandlerOptions{Authenticator: authn}))
+	t.Cleanup(srv.Close)
+	const read = `query($p: JSON) { cypher(query: "MATCH (c:Country {id: $id})<-[r:REPRESENTS]-(n) RETURN c, r, n.id AS ncp, count(*) AS k", parameters: $p) {
+		columns rows { values { json node { id displayName } relationship { type source target } } } truncated } }`
+	data, errs := httpQuery(t, srv.URL, secret, read, map[string]any{"p": map[string]any{"id": "NO"}})
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if got := path(t, data, "cypher.rows.0.values.0.node.displayName"); got != "Norway" {
+		t.Errorf("node value %v", got)
+	}
+	if got := path(t, data, "cypher.rows.0.values.1.relationship.type"); got != "REPRESENTS" {
+		t.Errorf("relationship value %v", got)
+	}
+	if got := path(t, data, "cypher.rows.0.values.2.json"); got != "ncp-NO" {
+		t.Errorf("plain value %v", got)
+	}
+	before, _ := store.Stats(ctx)
+	for _, q := range []string{
+		`CREATE (n:Node {id: 'x'}) RETURN n`,
+		`MATCH (n:Country {id: 'NO'}) SET n.name = 'x' RETURN n`,
+		`MATCH (n) DETACH DELETE n`,
+		`LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l`,
+	} {
+		_, errs := httpQuery(t, srv.URL, secret, `query($q: String!) { cypher(query: $q) { columns } }`, map[string]any{"q": q})
+		if len(errs) == 0 {
+			t.Errorf("%s: accepted", q)
+		}
+	}
+	after, _ := store.Stats(ctx)
+	if before.NodesByKind[emnkg.KindCountry] != after.NodesByKind[emnkg.KindCountry] || after.NodesByKind[emnkg.KindCountry] == 0 {
+		t.Errorf("data changed")
+	}
+	if _, errs := httpQuery(t, srv.URL, "", `{ cypher(query: "RETURN 1") { columns } }`, nil); len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" {
+		t.Errorf("anonymous: %v", errs)
 	}
 }

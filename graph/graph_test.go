@@ -12,6 +12,7 @@ import (
 
 	"github.com/emnkg/emnkg/graph"
 	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/neo4jtest"
 	"github.com/emnkg/emnkg/internal/seed"
 	"github.com/emnkg/emnkg/internal/sqlite"
 )
@@ -37,15 +38,46 @@ func (s *countingStore) FindRelated(ctx context.Context, q emnkg.RelatedQuery) (
 	return s.Store.FindRelated(ctx, q)
 }
 
+// storeKinds open a fresh, empty store of each kind: the GraphQL layer is
+// tested end to end on both.
+var storeKinds = []struct {
+	name string
+	open func(tb testing.TB) emnkg.Store
+}{
+	{"embedded", func(tb testing.TB) emnkg.Store {
+		tb.Helper()
+		s, err := sqlite.Open(context.Background(), tb.TempDir())
+		if err != nil {
+			tb.Fatalf("open: %v", err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}},
+	{"neo4j", func(tb testing.TB) emnkg.Store {
+		tb.Helper()
+		return neo4jtest.NewStore(tb)
+	}},
+}
+
+// forEachStore runs test once per kind of store.
+func forEachStore(t *testing.T, test func(t *testing.T, open func(tb testing.TB) emnkg.Store)) {
+	t.Helper()
+	for _, sk := range storeKinds {
+		t.Run(sk.name, func(t *testing.T) { test(t, sk.open) })
+	}
+}
+
 // seededStore returns an embedded store holding the factual dataset.
 func seededStore(tb testing.TB) emnkg.Store {
 	tb.Helper()
+	return seededStoreOn(tb, storeKinds[0].open)
+}
+
+// seededStoreOn returns a store opened by open holding the factual dataset.
+func seededStoreOn(tb testing.TB, open func(tb testing.TB) emnkg.Store) emnkg.Store {
+	tb.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, tb.TempDir())
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { s.Close() })
+	s := open(tb)
 	g, err := seed.Graph()
 	if err != nil {
 		tb.Fatalf("seed: %v", err)
