@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
@@ -91,6 +92,19 @@ func plainValues(raw map[string]any) map[string]any {
 	return out
 }
 
+// boundTime returns the stored form of a time bound of a query. Stored
+// times lie in years 1 to 9999; a bound outside them compares as the
+// first or last instant that can be stored.
+func boundTime(t time.Time) string {
+	if s, err := formatTime(t); err == nil {
+		return s
+	}
+	if t.UTC().Year() < 1 {
+		return "0001-01-01T00:00:00.000000000Z"
+	}
+	return "9999-12-31T23:59:59.999999999Z~"
+}
+
 // changesQuery returns the SQL of Changes. Each filter has an index
 // (changes_time, changes_actor, and changes_target, changes_src and
 // changes_dst for NodeID); the records come by seq, the rowid.
@@ -98,18 +112,10 @@ func changesQuery(q emnkg.ChangeQuery) (string, []any, error) {
 	var b builder
 	conds := []string{"c.seq > " + b.arg(q.AfterSeq)}
 	if !q.Since.IsZero() {
-		t, err := formatTime(q.Since)
-		if err != nil {
-			return "", nil, err
-		}
-		conds = append(conds, "c.time >= "+b.arg(t))
+		conds = append(conds, "c.time >= "+b.arg(boundTime(q.Since)))
 	}
 	if !q.Until.IsZero() {
-		t, err := formatTime(q.Until)
-		if err != nil {
-			return "", nil, err
-		}
-		conds = append(conds, "c.time < "+b.arg(t))
+		conds = append(conds, "c.time < "+b.arg(boundTime(q.Until)))
 	}
 	if q.Actor != "" {
 		conds = append(conds, "c.actor = "+b.arg(q.Actor))

@@ -50,8 +50,9 @@ func (s *Store) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyResu
 				return wrapf(err, "change %d", i)
 			}
 		}
-		res, err = a.result()
-		return err
+		var rerr error
+		res, rerr = a.result()
+		return rerr
 	})
 	if err != nil {
 		return nil, err
@@ -66,7 +67,8 @@ type applier struct {
 	tx  *sql.Tx
 	cs  emnkg.ChangeSet
 	at  string // the set's time as stored
-	res emnkg.ApplyResult
+	// records are the audit records written so far.
+	records []emnkg.ChangeRecord
 	// nodeIDs and edgeIDs are the targets of the node changes and LINKs,
 	// in order, for the result.
 	nodeIDs, edgeIDs []string
@@ -412,14 +414,14 @@ func (a *applier) record(r emnkg.ChangeRecord) error {
 	if err != nil {
 		return err
 	}
-	a.res.Records = append(a.res.Records, r)
+	a.records = append(a.records, r)
 	return nil
 }
 
 // result returns the nodes and relationships the set changed, as they are
 // after it, and its records.
 func (a *applier) result() (*emnkg.ApplyResult, error) {
-	res := &emnkg.ApplyResult{Nodes: []*emnkg.Node{}, Edges: []*emnkg.Edge{}, Records: a.res.Records}
+	res := &emnkg.ApplyResult{Nodes: []*emnkg.Node{}, Edges: []*emnkg.Edge{}, Records: a.records}
 	for _, id := range a.nodeIDs {
 		n, err := a.node(id)
 		if err != nil {

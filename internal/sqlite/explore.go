@@ -61,7 +61,8 @@ func checkIDs(ids []string) error {
 	return nil
 }
 
-// edgeColumns are the columns edgeRow reads, from the table aliased e.
+// edgeColumns are the columns of a relationship, from the table aliased e,
+// in the order newEdge takes them.
 const edgeColumns = "e.id, e.type, e.src, e.dst, e.props"
 
 // newEdge returns the relationship of one row of edgeColumns.
@@ -101,10 +102,12 @@ func hopBranches(list string, dir emnkg.Direction, cond string) string {
 }
 
 // expandQuery returns the SQL of Expand. Its rows are (edge columns, side
-// of the other end) ordered by edge ID: one row per qualifying (relationship, other
-// end) pair, so at most two per relationship, and at most 2*(limit+1)
-// rows, enough to tell limit+1 relationships apart. Each relationship's
-// row is read once, through the (src, type) and (dst, type) indexes.
+// of the other end) ordered by edge ID: one row per qualifying
+// (relationship, other end) pair, so at most two per relationship, and at
+// most 2*(limit+1) rows, enough to tell limit+1 relationships apart (the
+// rows of the first limit relationships all come within the first
+// 2*limit). Each relationship's row is read once, through the (src, type)
+// and (dst, type) indexes.
 func expandQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
 	var b builder
 	list, err := b.idList(seeds)

@@ -13,12 +13,14 @@ import (
 //
 // A pattern without variable-length steps becomes one flat join: a nodes
 // alias nI per node step and an edges alias eJ per relationship step, each
-// relationship joined to the node before it through the (src, type) or
-// (dst, type) index and the next node by its ID. Every match is then a
-// distinct row, so no DISTINCT is needed. The join starts from the step
-// pinned to the fewest IDs, else from the first step, whose nodes then
-// come in ID order so that SQLite sorts only the rows of each first node
-// and stops at the end of the page; CROSS JOIN keeps that order.
+// relationship found from a node already bound next to it through the
+// (src, type) or (dst, type) index (both, OR-ed, in BOTH), and the node at
+// its other end by ID. Every match is then a distinct row, so no DISTINCT
+// is needed. The join starts from the step pinned to the fewest IDs, else
+// from the first step, whose nodes then come in ID order so that SQLite
+// sorts only the rows of each first node and stops at the end of the page;
+// CROSS JOIN keeps that order. The page is sorted on the matches' IDs, and
+// the nodes' and relationships' columns are read for its rows only.
 //
 // A variable-length step cuts the join in segments. What the steps before
 // it bound becomes a CTE (pJ), from which a recursive CTE (wJ) walks up to
@@ -110,8 +112,8 @@ type compiler struct {
 	// The current segment: its FROM clause and conditions.
 	from  []string
 	where []string
-	// nodeIDs and edgeIDs are the SQL expressions of the IDs bound so far
-	// (edgeIDs[j] is "" for a variable-length step).
+	// nodeIDs and edgeIDs are the SQL expressions of the IDs bound so far,
+	// by step ("" while unbound, and always for a variable-length step).
 	nodeIDs, edgeIDs []string
 	// segEdges are the rowid expressions of the single-hop relationships
 	// of the current segment; used is the expression of the rowids bound
@@ -221,18 +223,30 @@ func (c *compiler) firstNode(i int) error {
 
 // follow returns the join condition of the relationships aliased e that
 // can be followed from the node whose ID is at in direction dir, with the
-// type condition tc, and the expression of the node at their other end. In
-// BOTH the two index searches are OR-ed, so that a relationship from a
-// node to itself is found once.
-func follow(e, at string, dir emnkg.Direction, tc string) (on, other string) {
+// type conditions tcOut (on relationships leaving at) and tcIn (entering
+// it), and the expression of the node at their other end. In BOTH the two
+// index searches are OR-ed, so that a relationship from a node to itself
+// is found once; tcOut and tcIn bind the types separately, or SQLite would
+// factor the type out of the OR and search the type's index instead.
+func follow(e, at string, dir emnkg.Direction, tcOut, tcIn string) (on, other string) {
 	switch dir {
 	case emnkg.DirectionOut:
-		return e + ".src = " + at + " AND " + tc, e + ".dst"
+		return e + ".src = " + at + " AND " + tcOut, e + ".dst"
 	case emnkg.DirectionIn:
-		return e + ".dst = " + at + " AND " + tc, e + ".src"
+		return e + ".dst = " + at + " AND " + tcIn, e + ".src"
 	}
-	return "((" + e + ".src = " + at + " AND " + tc + ") OR (" + e + ".dst = " + at + " AND " + tc + "))",
+	return "((" + e + ".src = " + at + " AND " + tcOut + ") OR (" + e + ".dst = " + at + " AND " + tcIn + "))",
 		"CASE WHEN " + e + ".src = " + at + " THEN " + e + ".dst ELSE " + e + ".src END"
+}
+
+// typeConds returns the type conditions of a relationship step on the
+// relationships aliased e, one for each side (see follow).
+func (c *compiler) typeConds(e string, types []emnkg.RelType) (tcOut, tcIn string, err error) {
+	if tcOut, err = c.b.typeIn(e+".type", types); err != nil {
+		return "", "", err
+	}
+	tcIn, err = c.b.typeIn(e+".type", types)
+	return tcOut, tcIn, err
 }
 
 // notUsed returns the condition that the relationship whose rowid is at
@@ -259,7 +273,7 @@ func reverse(d emnkg.Direction) emnkg.Direction {
 func (c *compiler) singleStep(j, from, to int) error {
 	r := c.q.RelSteps[j]
 	e, n := alias("e", j), alias("n", to)
-	tc, err := c.b.typeIn(e+".type", r.Types)
+	tcOut, tcIn, err := c.typeConds(e, r.Types)
 	if err != nil {
 		return err
 	}
@@ -267,7 +281,7 @@ func (c *compiler) singleStep(j, from, to int) error {
 	if to < from {
 		dir = reverse(dir)
 	}
-	on, other := follow(e, c.nodeIDs[from], dir, tc)
+	on, other := follow(e, c.nodeIDs[from], dir, tcOut, tcIn)
 	c.from = append(c.from, "CROSS JOIN edges AS "+e+" ON "+on, "CROSS JOIN nodes AS "+n+" ON "+n+".id = "+other)
 	for _, prev := range c.segEdges {
 		c.where = append(c.where, e+".rowid <> "+prev)
@@ -337,17 +351,30 @@ func (c *compiler) varStep(j int, r emnkg.RelStep) error {
 	if err != nil {
 		return err
 	}
-	on, other := follow("x", "w.cur", r.Direction, tc)
 	carried := make([]string, len(names))
 	for i, name := range names {
 		carried[i] = "w." + name
 	}
+	maxHops := c.b.arg(int64(r.MaxHops))
+	// One recursive SELECT per direction, each searching its own index;
+	// in BOTH a relationship from a node to itself is followed once.
+	var steps []string
+	for _, d := range []emnkg.Direction{emnkg.DirectionOut, emnkg.DirectionIn} {
+		if r.Direction != emnkg.DirectionBoth && r.Direction != d {
+			continue
+		}
+		cond := tc
+		if r.Direction == emnkg.DirectionBoth && d == emnkg.DirectionIn {
+			cond += " AND x.src <> x.dst"
+		}
+		on, other := follow("x", "w.cur", d, cond, cond)
+		steps = append(steps, "SELECT "+strings.Join(carried, ", ")+", "+other+", w.hops + 1, w.used || x.rowid || ','"+
+			" FROM "+w+" AS w "+planFence+" CROSS JOIN edges AS x ON "+on+
+			" WHERE w.hops < "+maxHops+" AND "+notUsed("w.used", "x.rowid"))
+	}
 	c.ctes = append(c.ctes, w+"("+strings.Join(names, ", ")+", cur, hops, used) AS (\n"+
 		"SELECT "+strings.Join(names, ", ")+", "+alias("n", j)+", 0, used FROM "+p+"\n"+
-		"UNION ALL\n"+
-		"SELECT "+strings.Join(carried, ", ")+", "+other+", w.hops + 1, w.used || x.rowid || ','"+
-		" FROM "+w+" AS w "+planFence+" CROSS JOIN edges AS x ON "+on+
-		" WHERE w.hops < "+c.b.arg(int64(r.MaxHops))+" AND "+notUsed("w.used", "x.rowid")+")")
+		"UNION ALL\n"+strings.Join(steps, "\nUNION ALL\n")+")")
 
 	c.from = []string{w, planFence, "CROSS JOIN nodes AS " + n + " ON " + n + ".id = " + w + ".cur"}
 	c.where = []string{w + ".hops >= " + c.b.arg(int64(r.MinHops))}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
@@ -93,11 +94,25 @@ func (s *Store) readDocs(ctx context.Context, tx *sql.Tx, after int64) ([]search
 		}
 		n.Kind = emnkg.Kind(kind)
 		if n.Props, err = s.nodeProps(n.Kind, n.ID, props); err != nil {
-			return nil, 0, err
+			// Properties stored before today's rules are indexed as
+			// they are, rather than keep the store from opening.
+			n.Props = plainProps(props)
 		}
 		docs = append(docs, searchDoc{id: n.ID, doc: emnkg.SearchDocument(&n)})
 	}
 	return docs, last, wrapf(rows.Err(), "search index: read nodes")
+}
+
+// plainProps decodes stored properties without checking them against the
+// schema (see plainValues); text that is no JSON object gives none.
+func plainProps(text string) map[string]any {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		return map[string]any{}
+	}
+	return plainValues(raw)
 }
 
 // validateSearch checks a SearchCandidatesQuery: every token must be one

@@ -1,10 +1,21 @@
-// Package sqlite implements emnkg.Store over an embedded SQLite database,
-// through the pure-Go driver modernc.org/sqlite.
+// Package sqlite implements emnkg.Store, emnkg.Explorer and emnkg.Editor
+// over an embedded SQLite database, through the pure-Go driver
+// modernc.org/sqlite.
 //
 // Nodes and relationships live in two tables whose properties are JSON
-// objects. Writes go through a single connection (so they are serialised);
-// reads use a pool of read-only connections and, thanks to the WAL journal,
-// run concurrently with each other and with the writer.
+// objects. Beside them: node_search, an FTS5 index of each node's
+// emnkg.SearchDocument, written in the same transaction as the node
+// (search.go); changes, the audit log, written by Apply in the transaction
+// of its change set (edit.go, audit.go); and api_keys (apikeys.go). Graph
+// queries compile to SQL with bound parameters only (explore.go,
+// pattern.go, facets.go).
+//
+// Writes go through a single connection (so they are serialised) and take
+// the write lock when they begin (BEGIN IMMEDIATE); with synchronous=FULL
+// in WAL mode a write that returned survives a crash of the process or the
+// machine. Reads use a pool of read-only connections that map the database
+// file into memory and, thanks to the WAL journal, run concurrently with
+// each other and with the writer.
 package sqlite
 
 import (

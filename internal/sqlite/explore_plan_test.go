@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+)
+
+// planCase is one query whose plan TestExploreQueryPlans checks.
+type planCase struct {
+	name  string
+	query string
+	args  []any
+	// check returns a complaint about the plan's steps, or "".
+	check func(steps []string) string
+}
+
+// explorePlanCases returns the queries of the Explorer and Editor methods
+// on the graph of TestExploreQueryPlans.
+func explorePlanCases(t *testing.T) []planCase {
+	t.Helper()
+	doc, term := emnkg.KindDocument, emnkg.KindGlossaryTerm
+	ut := []emnkg.RelType{emnkg.RelUsesTerm}
+	docs := []string{"syn-doc-000001", "syn-doc-000002"}
+	terms := []string{"syn-term-00001", "syn-term-00002"}
+	var cases []planCase
+	add := func(name, query string, args []any, err error, check func([]string) string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cases = append(cases, planCase{name, query, args, check})
+	}
+	pattern := func(name string, q emnkg.PatternQuery, check func([]string) string) {
+		t.Helper()
+		ps, err := compilePattern(q)
+		add(name, ps.rows, ps.args, err, check)
+		add(name+" count", ps.count, ps.args, err, nil)
+	}
+	sq, sa, err := searchQuery(emnkg.SearchCandidatesQuery{Tokens: []string{"synthetic", "te"}, Kinds: []emnkg.Kind{term}, Limit: 10})
+	add("search", sq, sa, err, requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
+	for _, dir := range []emnkg.Direction{emnkg.DirectionOut, emnkg.DirectionIn, emnkg.DirectionBoth} {
+		eq, ea, err := expandQuery(emnkg.ExpandQuery{Direction: dir, Types: ut, Kinds: []emnkg.Kind{term, doc}, Limit: 10}, docs)
+		add("expand "+string(dir), eq, ea, err, nil)
+		eq, ea, err = expandQuery(emnkg.ExpandQuery{Direction: dir, Limit: 10}, terms)
+		add("expand all types "+string(dir), eq, ea, err, nil)
+	}
+	aq, aa, err := edgesAmongQuery(append(docs, terms...), nil)
+	add("edges among", aq, aa, err, requireSteps("SEARCH x USING COVERING INDEX edges_src_type (src=?)",
+		"SEARCH y USING COVERING INDEX edges_dst_type (dst=?)", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"))
+	aq, aa, err = edgesAmongQuery(append(docs, terms...), ut)
+	add("edges among types", aq, aa, err, requireSteps("SEARCH x USING COVERING INDEX edges_src_type (src=? AND type=?)",
+		"SEARCH y USING COVERING INDEX edges_dst_type (dst=? AND type=?)"))
+
+	year := &emnkg.Filter{Field: "year", Op: emnkg.OpGte, Value: int64(2000)}
+	pattern("pattern from the first step", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: doc}, {Kind: term}},
+		RelSteps:  []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
+		requireSteps("SEARCH n0 USING COVERING INDEX nodes_kind (kind=?)", "USE TEMP B-TREE FOR LAST"))
+	pattern("pattern from a pinned last step", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: doc, Filter: year}, {Kind: term, IDs: terms}},
+		RelSteps:  []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
+		firstSearch("n1"))
+	pattern("pattern from a pinned middle step", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: term}, {Kind: doc, IDs: docs[:1]}, {Kind: term}},
+		RelSteps: []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionIn},
+			{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
+		firstSearch("n1"))
+	pattern("pattern both ways, any kind", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{IDs: docs}, {}},
+		RelSteps:  []emnkg.RelStep{{Direction: emnkg.DirectionBoth}}, Limit: 10},
+		requireSteps("MULTI-INDEX OR"))
+	pattern("pattern both ways, one type", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{IDs: terms}, {Kind: doc}},
+		RelSteps:  []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionBoth}}, Limit: 10},
+		requireSteps("MULTI-INDEX OR"))
+	pattern("pattern both ways, two types", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{IDs: terms}, {Kind: doc}},
+		RelSteps: []emnkg.RelStep{{Types: []emnkg.RelType{emnkg.RelUsesTerm, emnkg.RelRejectedTerm},
+			Direction: emnkg.DirectionBoth}}, Limit: 10},
+		requireSteps("MULTI-INDEX OR"))
+	pattern("variable length", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: doc, IDs: docs}, {Kind: term}, {Kind: doc}},
+		RelSteps: []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionOut},
+			{Types: ut, Direction: emnkg.DirectionBoth, MinHops: 0, MaxHops: 3}}, Limit: 10, WithTotal: true},
+		requireSteps("RECURSIVE STEP", "USE TEMP B-TREE FOR DISTINCT"))
+	pattern("variable length out, two types", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: doc, IDs: docs}, {}},
+		RelSteps: []emnkg.RelStep{{Types: []emnkg.RelType{emnkg.RelUsesTerm, emnkg.RelRejectedTerm},
+			Direction: emnkg.DirectionOut, MinHops: 1, MaxHops: 2}}, Limit: 10},
+		requireSteps("RECURSIVE STEP"))
+
+	for _, dir := range []emnkg.Direction{emnkg.DirectionOut, emnkg.DirectionIn, emnkg.DirectionBoth} {
+		dq, da, err := degreesQuery(emnkg.DegreeQuery{Direction: dir, Limit: 10})
+		add("degrees "+string(dir), dq, da, err, nil)
+		dq, da, err = degreesQuery(emnkg.DegreeQuery{Direction: dir, Kinds: []emnkg.Kind{doc}, Types: ut, Limit: 10})
+		add("degrees with kinds and types "+string(dir), dq, da, err, nil)
+	}
+	fq, fa, err := facetsQuery(emnkg.FacetQuery{Kind: doc, Filter: year,
+		GroupBy: []emnkg.GroupKey{{Field: "kind"}, {Field: "prefLabel_en",
+			Via: &emnkg.Hop{Type: emnkg.RelUsesTerm, Direction: emnkg.DirectionBoth, Kind: term}}}, Limit: 10})
+	add("facets", fq, fa, err, nil)
+	for _, cq := range []emnkg.ChangeQuery{
+		{NodeID: docs[0], Limit: 10},
+		{Actor: "alice", AfterSeq: 3, Limit: 10},
+		{Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Limit: 10},
+	} {
+		q, a, err := changesQuery(cq)
+		add("changes", q, a, err, nil)
+	}
+	return cases
+}
+
+// requireSteps returns a check that every one of want starts some step.
+func requireSteps(want ...string) func([]string) string {
+	return func(steps []string) string {
+		for _, w := range want {
+			found := false
+			for _, st := range steps {
+				if strings.HasPrefix(strings.TrimSpace(st), w) {
+					found = true
+				}
+			}
+			if !found {
+				return "no step " + w
+			}
+		}
+		return ""
+	}
+}
+
+// firstSearch returns a check that the join starts by searching alias.
+func firstSearch(alias string) func([]string) string {
+	return func(steps []string) string {
+		for _, st := range steps {
+			if strings.HasPrefix(st, "SEARCH ") || strings.HasPrefix(st, "SCAN ") {
+				if strings.HasPrefix(st, "SEARCH "+alias+" ") {
+					return ""
+				}
+				if !strings.HasPrefix(st, "SCAN json_each") {
+					return "starts with " + st
+				}
+			}
+		}
+		return "never searches " + alias
+	}
+}
+
+// badStep reports a plan step that reads a whole table or an index it
+// should not, or builds a Bloom filter over a table (a scan of a whole kind
+// or type).
+// Scans of the plan's co-routines and materialised subqueries (subs), of
+// json_each and of the full-text index are fine.
+func badStep(name, step string, subs map[string]bool) bool {
+	switch {
+	case strings.HasPrefix(step, "BLOOM FILTER ON "):
+		// One over a materialised subquery costs nothing more.
+		f := strings.Fields(step)
+		return len(f) < 4 || !subs[f[3]]
+	case strings.HasPrefix(step, "SCAN "):
+		f := strings.Fields(step)
+		if strings.Contains(step, "VIRTUAL TABLE") || strings.HasPrefix(step, "SCAN (subquery") ||
+			(len(f) == 2 && (subs[f[1]] || subs["RECURSIVE STEP"] && f[1] == "w")) {
+			return false
+		}
+		// Degrees counts every relationship, reading an index.
+		return !strings.HasPrefix(name, "degrees") || !(strings.Contains(step, "USING COVERING INDEX edges_src_type") ||
+			strings.Contains(step, "USING COVERING INDEX edges_dst_type") || strings.Contains(step, "USING INDEX edges_loops"))
+	case strings.HasPrefix(step, "SEARCH "):
+		return !strings.Contains(step, "=?") && !strings.Contains(step, ">?")
+	}
+	return false
+}
+
+// subqueries returns the names of the co-routines and materialised
+// subqueries of a plan.
+func subqueries(steps []string) map[string]bool {
+	subs := map[string]bool{}
+	for _, st := range steps {
+		if st == "RECURSIVE STEP" {
+			// The queue of a recursive CTE, which the step scans.
+			subs[st] = true
+		}
+		for _, p := range []string{"CO-ROUTINE ", "MATERIALIZE "} {
+			if name, ok := strings.CutPrefix(st, p); ok {
+				subs[name] = true
+			}
+		}
+	}
+	return subs
+}
+
+// TestExploreQueryPlans guards the plans of the Explorer and Editor
+// queries, with and without planner statistics: nodes and relationships
+// are reached through indexes (the (end, type) indexes, nodes_kind, the
+// primary keys, the full-text index), never by scanning a table, and no
+// Bloom filter makes a join read a whole kind first.
+func TestExploreQueryPlans(t *testing.T) {
+	s := newTestStore(t)
+	mustImport(t, s, syntheticGraph(2000, 3))
+	cases := explorePlanCases(t)
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := s.wdb.ExecContext(t.Context(), "ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cases {
+			steps := queryPlan(t, s, c.query, c.args)
+			subs := subqueries(steps)
+			for _, st := range steps {
+				if badStep(c.name, st, subs) {
+					t.Errorf("analyzed=%v, %s: plan step %q\n%s", analyzed, c.name, st, strings.Join(steps, "\n"))
+				}
+			}
+			if c.check != nil {
+				if msg := c.check(steps); msg != "" {
+					t.Errorf("analyzed=%v, %s: %s\n%s", analyzed, c.name, msg, strings.Join(steps, "\n"))
+				}
+			}
+		}
+	}
+}
