@@ -31,6 +31,7 @@ Commands:
   seed      load or reload the factual EMN dataset (idempotent), then exit
   generate  import a synthetic test graph (emnkg generate --nodes N --seed S)
   apikey    create, list or revoke API keys (emnkg apikey --help)
+  config    print the effective configuration (flags > environment > --config file > defaults), secrets redacted
 
 Run 'emnkg <command> --help' for the flags of a command; every flag has an
 environment variable, shown in its help. Flags win over the environment.
@@ -84,6 +85,9 @@ func realMain(ctx context.Context, args []string, getenv func(string) string, st
 		run = generateCmd(fs, stdout)
 	case "apikey":
 		return apikeyMain(ctx, fs, getenv, rest, stdout, stderr)
+	case "config":
+		storeOnly = false
+		run = configCmd(stdout)
 	default:
 		return fmt.Errorf("unknown command %q; see emnkg --help", cmd)
 	}

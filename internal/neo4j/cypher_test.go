@@ -3,6 +3,7 @@ package neo4j_test
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,23 @@ func TestRunReadCypherLimits(t *testing.T) {
 		if code := emnkg.ErrorCode(err); code != emnkg.EINVALID && code != emnkg.EFORBIDDEN {
 			t.Errorf("%q: %v, want a client error", bad.Query, err)
 		}
+	}
+}
+
+// TestPlanOperatorsSeesEveryBranch checks that plans are read whole: the
+// driver's Plan.Children repeats the last child (see planTree).
+func TestPlanOperatorsSeesEveryBranch(t *testing.T) {
+	neo4jtest.Lock(t)
+	plan := neo4jtest.Exec(t, "EXPLAIN MATCH (a:Country) WITH a LIMIT 1 CALL db.labels() YIELD label "+
+		"MATCH (b:Document) RETURN a, b, label", nil).Summary.Plan()
+	ops := neo4j.PlanOperators(plan)
+	scans := 0
+	for _, op := range ops {
+		if op == "NodeByLabelScan" {
+			scans++
+		}
+	}
+	if scans != 2 || !slices.Contains(ops, "ProcedureCall") {
+		t.Errorf("operators %v", ops)
 	}
 }

@@ -10,10 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-var (
-	_ emnkg.Editor       = (*Store)(nil)
-	_ emnkg.CypherRunner = (*Store)(nil)
-)
+var _ emnkg.Editor = (*Store)(nil)
 
 // Apply validates and applies a change set, with its audit records, in one
 // write transaction: whole or not at all. Changes apply in order, each
@@ -220,7 +217,7 @@ func (a *applier) writeNode(n *storedNode, create bool) error {
 	props[keyID] = n.id
 	props[keyVersion] = n.version
 	props[keySearch] = searchDoc(n.id, n.kind, n.props)
-	cypher := "MATCH (n:" + nodeLabel + " {id: $id}) SET n = $props"
+	cypher := "MATCH (n:" + nodeLabel + " {id: $id})" + idHint("n") + " SET n = $props"
 	if create {
 		cypher = "CREATE (n:" + nodeLabel + ":" + quote(string(n.kind)) + ") SET n = $props"
 	}
@@ -239,7 +236,7 @@ func (a *applier) delete(c emnkg.Change) error {
 		return err
 	}
 	p := map[string]any{"id": old.id}
-	recs, err := a.s.run(a.ctx, a.tx, "MATCH (n:"+nodeLabel+" {id: $id})-[r]-() WITH DISTINCT r RETURN "+edgeMap("r"), p)
+	recs, err := a.s.run(a.ctx, a.tx, "MATCH (n:"+nodeLabel+" {id: $id})-[r]-()"+idHint("n")+" WITH DISTINCT r RETURN "+edgeMap("r"), p)
 	if err != nil {
 		return err
 	}
@@ -252,7 +249,7 @@ func (a *applier) delete(c emnkg.Change) error {
 		touching = append(touching, e)
 	}
 	slices.SortFunc(touching, func(x, y *storedEdge) int { return strings.Compare(x.id, y.id) })
-	if _, err := a.s.run(a.ctx, a.tx, "MATCH (n:"+nodeLabel+" {id: $id}) DETACH DELETE n", p); err != nil {
+	if _, err := a.s.run(a.ctx, a.tx, "MATCH (n:"+nodeLabel+" {id: $id})"+idHint("n")+" DETACH DELETE n", p); err != nil {
 		return err
 	}
 	for _, e := range touching {
@@ -295,9 +292,9 @@ func (a *applier) link(c emnkg.Change) error {
 	stored := maps.Clone(props)
 	stored[keyID] = e.ID
 	typ := quote(string(e.Type))
-	cypher := "MATCH ()-[r:" + typ + " {id: $id}]->() SET r = $props"
+	cypher := "MATCH ()-[r:" + typ + " {id: $id}]->()" + relIDHint("r", e.Type) + " SET r = $props"
 	if old == nil {
-		cypher = "MATCH (a:" + nodeLabel + " {id: $from}) MATCH (b:" + nodeLabel + " {id: $to}) " +
+		cypher = "MATCH (a:" + nodeLabel + " {id: $from})" + idHint("a") + " MATCH (b:" + nodeLabel + " {id: $to})" + idHint("b") + " " +
 			"CREATE (a)-[r:" + typ + "]->(b) SET r = $props"
 	}
 	if _, err := a.s.run(a.ctx, a.tx, cypher, map[string]any{"id": e.ID, "from": e.From, "to": e.To, "props": stored}); err != nil {
@@ -320,7 +317,7 @@ func (a *applier) unlink(c emnkg.Change) error {
 	if old == nil {
 		return emnkg.Errorf(emnkg.ENOTFOUND, "Relationship %s does not exist.", c.Edge.ID)
 	}
-	if _, err := a.s.run(a.ctx, a.tx, "MATCH ()-[r:"+quote(string(old.typ))+" {id: $id}]->() DELETE r",
+	if _, err := a.s.run(a.ctx, a.tx, "MATCH ()-[r:"+quote(string(old.typ))+" {id: $id}]->()"+relIDHint("r", old.typ)+" DELETE r",
 		map[string]any{"id": old.id}); err != nil {
 		return err
 	}

@@ -138,11 +138,16 @@ func validateExpand(q emnkg.ExpandQuery) error {
 }
 
 // Expand returns the qualifying relationships of the given nodes (at most
-// q.Limit, by ID) and the nodes at their other ends, in one query: the
-// given IDs are looked up in the ID constraint's index, their
-// relationships grouped by relationship (a relationship between two given
-// nodes is found from both, and both its ends may be other ends), ordered
-// and cut, and the other ends of the kept relationships collected.
+// q.Limit, by ID) and the nodes at their other ends, in one read
+// transaction of two queries. The first looks the given IDs up in the ID
+// constraint's index and returns their relationships with the other end
+// of each, ordered by relationship ID: a relationship between two given
+// nodes comes once from each (both its ends may be other ends), so
+// 2*(q.Limit+1) rows hold the first q.Limit+1 relationships. The second
+// reads the other ends of the kept relationships by ID. Both return one
+// record holding a list, which Bolt streams much faster than many small
+// records; and the nodes are not collected in the first query, which would
+// make Neo4j account for the list of relationships once per row.
 func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
 	if err := validateExpand(q); err != nil {
 		return nil, err
@@ -156,14 +161,8 @@ func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansi
 		where = " WHERE o:" + labelExpr(q.Kinds)
 	}
 	cypher := "UNWIND $ids AS sid MATCH (s:" + nodeLabel + " {id: sid})" + relPattern("r", q.Types, q.Direction, "") +
-		"(o)" + where +
-		" WITH r, collect(DISTINCT o) AS os ORDER BY r.id LIMIT $fetch" +
-		" WITH collect({r: r, os: os}) AS rows" +
-		" WITH rows[0..$limit] AS kept, size(rows) > $limit AS truncated" +
-		" RETURN [x IN kept | " + edgeMap("x.r") + "] AS edges," +
-		" COLLECT { UNWIND kept AS x UNWIND x.os AS o WITH DISTINCT o ORDER BY o.id RETURN " + nodeMap("o") + " } AS nodes," +
-		" truncated"
-	p := map[string]any{"ids": ids, "limit": int64(q.Limit), "fetch": int64(q.Limit) + 1}
+		"(o)" + idHint("s") + where + " WITH r, o ORDER BY r.id LIMIT $fetch RETURN collect([" + edgeMap("r") + ", o.id]) AS pairs"
+	p := map[string]any{"ids": ids, "fetch": 2 * (int64(q.Limit) + 1)}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.Expansion, error) {
 		recs, err := s.run(ctx, tx, cypher, p)
 		if err != nil {
@@ -172,44 +171,43 @@ func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansi
 		if len(recs) != 1 {
 			return nil, fmt.Errorf("neo4j: expand returned %d rows", len(recs))
 		}
-		res := &emnkg.Expansion{}
-		if res.Edges, err = decodeEdgeList(recs[0].Values[0]); err != nil {
+		res := &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}
+		var reached []string
+		seen := map[string]bool{}
+		pairs, _ := recs[0].Values[0].([]any)
+		for _, pair := range pairs {
+			pr, _ := pair.([]any)
+			if len(pr) != 2 {
+				return nil, fmt.Errorf("neo4j: expand returned %v", pair)
+			}
+			e, err := decodeEdge(pr[0])
+			if err != nil {
+				return nil, err
+			}
+			if n := len(res.Edges); n == 0 || res.Edges[n-1].ID != e.id {
+				if n == q.Limit {
+					res.Truncated = true
+					break
+				}
+				res.Edges = append(res.Edges, e.edge())
+			}
+			if id, ok := pr[1].(string); ok && !seen[id] {
+				seen[id] = true
+				reached = append(reached, id)
+			}
+		}
+		nodes, err := s.lookupNodes(ctx, tx, reached)
+		if err != nil {
 			return nil, err
 		}
-		if res.Nodes, err = decodeNodeList(recs[0].Values[1]); err != nil {
-			return nil, err
+		slices.Sort(reached)
+		for _, id := range reached {
+			if n, ok := nodes[id]; ok {
+				res.Nodes = append(res.Nodes, n.node())
+			}
 		}
-		res.Truncated, _ = recs[0].Values[2].(bool)
 		return res, nil
 	})
-}
-
-// decodeEdgeList decodes a list of edgeMap projections.
-func decodeEdgeList(v any) ([]*emnkg.Edge, error) {
-	list, _ := v.([]any)
-	out := make([]*emnkg.Edge, 0, len(list))
-	for _, x := range list {
-		e, err := decodeEdge(x)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e.edge())
-	}
-	return out, nil
-}
-
-// decodeNodeList decodes a list of nodeMap projections.
-func decodeNodeList(v any) ([]*emnkg.Node, error) {
-	list, _ := v.([]any)
-	out := make([]*emnkg.Node, 0, len(list))
-	for _, x := range list {
-		n, err := decodeNode(x)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n.node())
-	}
-	return out, nil
 }
 
 // EdgesAmong returns the relationships of the given types whose two ends
@@ -228,15 +226,19 @@ func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelT
 		return []*emnkg.Edge{}, nil
 	}
 	cypher := "UNWIND $ids AS aid MATCH (a:" + nodeLabel + " {id: aid})" + relPattern("r", types, emnkg.DirectionOut, "") +
-		"(b) WHERE b.id IN $ids WITH r ORDER BY r.id RETURN " + edgeMap("r") + " AS r"
+		"(b)" + idHint("a") + " WHERE b.id IN $ids WITH r ORDER BY r.id RETURN collect(" + edgeMap("r") + ") AS rs"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*emnkg.Edge, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*emnkg.Edge, 0, len(recs))
-		for _, r := range recs {
-			e, err := decodeEdge(r.Values[0])
+		if len(recs) != 1 {
+			return nil, fmt.Errorf("neo4j: edges among returned %d rows", len(recs))
+		}
+		list, _ := recs[0].Values[0].([]any)
+		out := make([]*emnkg.Edge, 0, len(list))
+		for _, v := range list {
+			e, err := decodeEdge(v)
 			if err != nil {
 				return nil, err
 			}

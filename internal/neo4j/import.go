@@ -231,7 +231,7 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *em
 		}
 	}
 	if err := s.writeRows(ctx, tx, changed,
-		"UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id}) SET n = row RETURN count(n)"); err != nil {
+		"UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id})"+idHint("n")+" SET n = row RETURN count(n)"); err != nil {
 		return nil, err
 	}
 
@@ -258,12 +258,12 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *em
 	for _, t := range emnkg.RelTypes() {
 		typ := quote(string(t))
 		if err := s.writeRows(ctx, tx, newByType[t],
-			"UNWIND $rows AS row MATCH (a:"+nodeLabel+" {id: row.from}) MATCH (b:"+nodeLabel+" {id: row.to}) "+
+			"UNWIND $rows AS row MATCH (a:"+nodeLabel+" {id: row.from})"+idHint("a")+" MATCH (b:"+nodeLabel+" {id: row.to})"+idHint("b")+" "+
 				"CREATE (a)-[r:"+typ+"]->(b) SET r = row.props RETURN count(r)"); err != nil {
 			return nil, err
 		}
 		if err := s.writeRows(ctx, tx, changedByType[t],
-			"UNWIND $rows AS row MATCH ()-[r:"+typ+" {id: row.id}]->() SET r = row.props RETURN count(r)"); err != nil {
+			"UNWIND $rows AS row MATCH ()-[r:"+typ+" {id: row.id}]->()"+relIDHint("r", t)+" SET r = row.props RETURN count(r)"); err != nil {
 			return nil, err
 		}
 	}
@@ -324,7 +324,7 @@ func (s *Store) lookupEdges(ctx context.Context, tx neo4j.ManagedTransaction, ed
 
 // edgeLookup is the query that finds relationships of type t by ID.
 func edgeLookup(t emnkg.RelType) string {
-	return "MATCH ()-[r:" + quote(string(t)) + "]->() WHERE r.id IN $ids RETURN " + edgeMap("r") + " AS r"
+	return "MATCH ()-[r:" + quote(string(t)) + "]->()" + relIDHint("r", t) + " WHERE r.id IN $ids RETURN " + edgeMap("r") + " AS r"
 }
 
 // lookupEdgeBatches runs an edge lookup query over ids in batches and adds

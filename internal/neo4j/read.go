@@ -41,19 +41,27 @@ func (s *Store) GetNodes(ctx context.Context, ids []string) ([]*emnkg.Node, erro
 // lookupBatch is the number of IDs looked up, or rows written, per query.
 const lookupBatch = 2000
 
+// nodeLookupBatch is the number of IDs lookupNodes looks up per query.
+const nodeLookupBatch = 10000
+
 // lookupNodes reads the stored nodes among ids (which hold no duplicates).
 func (s *Store) lookupNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*storedNode, error) {
 	out := make(map[string]*storedNode, len(ids))
-	for start := 0; start < len(ids); start += lookupBatch {
-		batch := ids[start:min(start+lookupBatch, len(ids))]
+	for start := 0; start < len(ids); start += nodeLookupBatch {
+		batch := ids[start:min(start+nodeLookupBatch, len(ids))]
+		// One record holding a list: many small records cost Bolt more.
 		recs, err := s.run(ctx, tx,
-			"MATCH (n:"+nodeLabel+") WHERE n.id IN $ids RETURN "+nodeMap("n")+" AS n",
+			"MATCH (n:"+nodeLabel+")"+idHint("n")+" WHERE n.id IN $ids RETURN collect("+nodeMap("n")+") AS ns",
 			map[string]any{"ids": batch})
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			n, err := decodeNode(r.Values[0])
+		if len(recs) != 1 {
+			return nil, fmt.Errorf("neo4j: node lookup returned %d rows", len(recs))
+		}
+		list, _ := recs[0].Values[0].([]any)
+		for _, v := range list {
+			n, err := decodeNode(v)
 			if err != nil {
 				return nil, err
 			}
@@ -160,7 +168,7 @@ func (s *Store) FindRelated(ctx context.Context, q emnkg.RelatedQuery) (map[stri
 	if q.OtherKind != "" {
 		other = "(o:" + quote(string(q.OtherKind)) + ")"
 	}
-	match := "MATCH (p:" + nodeLabel + " {id: pid})" + pattern + other + where(nodePred, edgePred)
+	match := "MATCH (p:" + nodeLabel + " {id: pid})" + pattern + other + idHint("p") + where(nodePred, edgePred)
 
 	var b strings.Builder
 	b.WriteString("UNWIND $ids AS pid RETURN pid, COLLECT { ")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,8 @@ import (
 // allowed here); queries Neo4j cannot compile or run fail with EINVALID
 // and Neo4j's message; a query that runs longer than its timeout fails
 // with EINVALID and says so. Nothing of a refused query is executed.
+
+var _ emnkg.CypherRunner = (*Store)(nil)
 
 // readProcedures returns the procedures a query may call: all read only.
 func readProcedures() []string {
@@ -215,14 +218,75 @@ func checkCypherText(q string) error {
 	return nil
 }
 
+// planNode is one operator of a query plan.
+type planNode struct {
+	op       string // without the database suffix ("@neo4j")
+	details  string
+	children []planNode
+}
+
+// planTree returns the operators of a plan. The driver's Plan.Children
+// (v5.28) returns the last child in place of each child (a loop variable
+// shared under Go 1.18 semantics), so the tree is read by reflection from
+// the plan the driver decoded, a *db.Plan behind the interface; should
+// that change, Children is used.
+func planTree(p neo4j.Plan) planNode {
+	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("plan"); f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() {
+			if n, ok := planTreeOf(f.Elem()); ok {
+				return n
+			}
+		}
+	}
+	details, _ := p.Arguments()["Details"].(string)
+	n := planNode{op: operatorName(p.Operator()), details: details}
+	for _, c := range p.Children() {
+		n.children = append(n.children, planTree(c))
+	}
+	return n
+}
+
+// planTreeOf reads a db.Plan value: {Operator string, Arguments
+// map[string]any, Children []db.Plan, ...}. It reports false when v does
+// not have that shape.
+func planTreeOf(v reflect.Value) (planNode, bool) {
+	if v.Kind() != reflect.Struct {
+		return planNode{}, false
+	}
+	op, args, children := v.FieldByName("Operator"), v.FieldByName("Arguments"), v.FieldByName("Children")
+	if op.Kind() != reflect.String || args.Kind() != reflect.Map || children.Kind() != reflect.Slice ||
+		args.Type().Key().Kind() != reflect.String {
+		return planNode{}, false
+	}
+	n := planNode{op: operatorName(op.String())}
+	if d := args.MapIndex(reflect.ValueOf("Details")); d.IsValid() {
+		if d.Kind() == reflect.Interface {
+			d = d.Elem()
+		}
+		if d.Kind() == reflect.String {
+			n.details = d.String()
+		}
+	}
+	for i := range children.Len() {
+		c, ok := planTreeOf(children.Index(i))
+		if !ok {
+			return planNode{}, false
+		}
+		n.children = append(n.children, c)
+	}
+	return n, true
+}
+
+// operatorName strips the database suffix from an operator.
+func operatorName(op string) string {
+	name, _, _ := strings.Cut(op, "@")
+	return name
+}
+
 // checkPlan is the third gate: it refuses plans with operators that only
 // the refused queries have.
-func checkPlan(p neo4j.Plan) error {
-	if p == nil {
-		return nil
-	}
-	op, _, _ := strings.Cut(p.Operator(), "@")
-	switch {
+func checkPlan(n planNode) error {
+	switch op := n.op; {
 	case op == "LoadCSV":
 		return forbidden("LOAD CSV is not allowed.")
 	case strings.HasPrefix(op, "Transaction"):
@@ -230,13 +294,12 @@ func checkPlan(p neo4j.Plan) error {
 	case strings.HasPrefix(op, "Show") || strings.HasPrefix(op, "Terminate") || op == "AdministrationCommand":
 		return forbidden("Only read-only queries are allowed: administration commands are not.")
 	case op == "ProcedureCall":
-		details, _ := p.Arguments()["Details"].(string)
-		name, _, _ := strings.Cut(details, "(")
+		name, _, _ := strings.Cut(n.details, "(")
 		if err := checkProcedure(strings.TrimSpace(name)); err != nil {
 			return err
 		}
 	}
-	for _, c := range p.Children() {
+	for _, c := range n.children {
 		if err := checkPlan(c); err != nil {
 			return err
 		}
@@ -329,7 +392,7 @@ func (s *Store) RunReadCypher(ctx context.Context, q emnkg.CypherQuery) (*emnkg.
 // read-only query whose plan checkPlan accepts.
 func (s *Store) explainReadOnly(ctx context.Context, tx neo4j.ManagedTransaction, query string, p map[string]any) error {
 	if s.queryHook != nil {
-		s.queryHook("EXPLAIN " + query)
+		s.queryHook("EXPLAIN "+query, p)
 	}
 	res, err := tx.Run(ctx, "EXPLAIN "+query, p)
 	if err != nil {
@@ -342,13 +405,16 @@ func (s *Store) explainReadOnly(ctx context.Context, tx neo4j.ManagedTransaction
 	if t := sum.StatementType(); t != neo4j.StatementTypeReadOnly {
 		return forbidden("Only read-only queries are allowed; Neo4j says this one is %s.", t)
 	}
-	return checkPlan(sum.Plan())
+	if sum.Plan() == nil {
+		return forbidden("Neo4j explained no plan for the query.")
+	}
+	return checkPlan(planTree(sum.Plan()))
 }
 
 // runRows runs the query and converts at most q.MaxRows rows.
 func (s *Store) runRows(ctx context.Context, tx neo4j.ManagedTransaction, q emnkg.CypherQuery, p map[string]any) (*emnkg.CypherResult, error) {
 	if s.queryHook != nil {
-		s.queryHook(q.Query)
+		s.queryHook(q.Query, p)
 	}
 	res, err := tx.Run(ctx, q.Query, p)
 	if err != nil {

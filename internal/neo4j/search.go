@@ -64,7 +64,7 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 				}
 				rows = append(rows, map[string]any{"id": n.id, "doc": searchDoc(n.id, n.kind, n.props)})
 			}
-			err = s.writeRows(ctx, tx, rows, "UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id}) "+
+			err = s.writeRows(ctx, tx, rows, "UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id})"+idHint("n")+" "+
 				"SET n."+keySearch+" = row.doc RETURN count(n)")
 			return len(rows), err
 		})
@@ -143,21 +143,25 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	}
 	cypher := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n " +
 		"WHERE all(t IN $tokens WHERE any(w IN split(n." + keySearch + ", ' ') WHERE w STARTS WITH t))" + kinds +
-		" WITH n ORDER BY n.id LIMIT $limit RETURN " + nodeMap("n") + " AS n"
+		" WITH n ORDER BY n.id LIMIT $limit RETURN collect(" + nodeMap("n") + ") AS ns"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*emnkg.Node, error) {
 		recs, err := s.run(ctx, tx, cypher, p)
 		if err != nil {
 			return nil, err
 		}
-		return decodeNodes(recs)
+		if len(recs) != 1 {
+			return nil, fmt.Errorf("neo4j: search returned %d rows", len(recs))
+		}
+		return decodeNodeList(recs[0].Values[0])
 	})
 }
 
-// decodeNodes decodes the first column of recs, a nodeMap projection.
-func decodeNodes(recs []*neo4j.Record) ([]*emnkg.Node, error) {
-	out := make([]*emnkg.Node, 0, len(recs))
-	for _, r := range recs {
-		n, err := decodeNode(r.Values[0])
+// decodeNodeList decodes a list of nodeMap projections.
+func decodeNodeList(v any) ([]*emnkg.Node, error) {
+	list, _ := v.([]any)
+	out := make([]*emnkg.Node, 0, len(list))
+	for _, x := range list {
+		n, err := decodeNode(x)
 		if err != nil {
 			return nil, err
 		}

@@ -1,13 +1,21 @@
 // Package neo4j implements emnkg.Store on Neo4j 5 with the official Go
 // driver.
 //
-// Every node is stored as (:Node:<Kind> {id, _version, ...props}) and every
-// relationship as [:<TYPE> {id, ...props}]. Labels and relationship types are
-// only ever taken from the domain's allow-lists (emnkg.Kind and
-// emnkg.RelType), property keys only after the domain validated them, and
-// every value travels as a query parameter. Every store method runs in one
-// managed transaction (ExecuteRead or ExecuteWrite), which the driver retries
-// on transient errors.
+// Every node is stored as (:Node:<Kind> {id, _version, _search, ...props})
+// and every relationship as [:<TYPE> {id, ...props}]; _search holds the
+// node's emnkg.SearchDocument for the full-text index (see search.go). The
+// audit log (:AuditRecord, :AuditCounter, see audit.go) and API keys
+// (:APIKey, see apikeys.go) are nodes without the :Node label, which no
+// graph query sees. Labels and relationship types are only ever taken from
+// the domain's allow-lists (emnkg.Kind and emnkg.RelType), property keys
+// only after the domain validated them, and every value travels as a query
+// parameter. Every store method runs in one managed transaction
+// (ExecuteRead or ExecuteWrite), which the driver retries on transient
+// errors; the store's own errors (*emnkg.Error) are never retried.
+//
+// Besides emnkg.Store the store implements emnkg.Explorer (explore.go,
+// search.go, pattern.go, facets.go), emnkg.Editor (edit.go, audit.go,
+// apikeys.go) and emnkg.CypherRunner (readcypher.go, cyphervalue.go).
 package neo4j
 
 import (
@@ -46,8 +54,9 @@ type Store struct {
 	db     string
 	// uri is the configured URI without user information, for messages.
 	uri string
-	// queryHook, when set (by tests), sees every query the store runs.
-	queryHook func(cypher string)
+	// queryHook, when set (by tests), sees every query the store runs,
+	// with its parameters.
+	queryHook func(cypher string, params map[string]any)
 }
 
 var _ emnkg.Store = (*Store)(nil)
@@ -145,7 +154,7 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 // run runs one query in tx and returns all its records.
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if s.queryHook != nil {
-		s.queryHook(cypher)
+		s.queryHook(cypher, params)
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	var recs []*neo4j.Record

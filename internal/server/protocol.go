@@ -38,6 +38,7 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
 	CodeCSRFPrevented        = "CSRF_PREVENTED"
+	CodeUnavailable          = "SERVICE_UNAVAILABLE"
 	CodeInternal             = "INTERNAL"
 )
 
@@ -88,7 +89,13 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 		info.setGraphQL()
 		if r.Header.Get("Upgrade") != "" {
 			info.setStream()
-			next.ServeHTTP(w, r)
+			ctx, st, ok := s.streams.start(r.Context())
+			if !ok {
+				s.refuseShuttingDown(w, r)
+				return
+			}
+			defer s.streams.end(st)
+			next.ServeHTTP(&hijackWriter{ResponseWriter: w, st: st}, r.WithContext(ctx))
 			return
 		}
 		switch r.Method {
@@ -157,6 +164,15 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 				ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 				defer cancel()
 				r = r.WithContext(ctx)
+			} else {
+				// A shutdown ends subscriptions.
+				ctx, st, ok := s.streams.start(r.Context())
+				if !ok {
+					s.refuseShuttingDown(w, r)
+					return
+				}
+				defer s.streams.end(st)
+				r = r.WithContext(ctx)
 			}
 			info.setStream()
 			next.ServeHTTP(w, r)
@@ -176,6 +192,14 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, media string, st
 	}
 	infoFrom(r.Context()).setRefused(code)
 	writeError(w, media, status, code, msg)
+}
+
+// refuseShuttingDown refuses a subscription that arrives while the server
+// shuts down.
+func (s *Server) refuseShuttingDown(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Connection", "close")
+	s.refuse(w, r, "", http.StatusServiceUnavailable, CodeUnavailable, "The server is shutting down; retry shortly.")
 }
 
 // negotiate picks the response media type from the Accept header values:

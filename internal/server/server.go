@@ -75,6 +75,11 @@ type Server struct {
 	limits  graph.Limits
 	metrics *metrics.Metrics
 	handler http.Handler
+	// resolver is the GraphQL resolver, whose change broker a shutdown
+	// closes.
+	resolver *graph.Resolver
+	// streams are the subscriptions being streamed, which a shutdown ends.
+	streams streams
 }
 
 // New returns a server over store, or an error for an invalid config.
@@ -104,6 +109,7 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	if cfg.ConfigureResolver != nil {
 		cfg.ConfigureResolver(resolver)
 	}
+	s.resolver = resolver
 	opts := cfg.HandlerOptions
 	opts.Introspection = cfg.Introspection
 	gql := graph.NewHandler(resolver, opts)
@@ -175,17 +181,29 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 // ListenAndServe serves on cfg.Addr until ctx is done, then shuts down
-// gracefully. ready, when not nil, receives the bound address.
+// gracefully: it stops accepting connections, ends the subscriptions
+// (their contexts are cancelled: event streams get their "event: complete",
+// websockets a close frame, and websockets that do not close within a
+// second have their connections closed), lets in-flight requests finish
+// until cfg.ShutdownTimeout, then cancels those still running and returns
+// once they have (or two seconds later), so that the caller can close the
+// store. ready, when not nil, receives the bound address.
 func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
+	// Requests run on baseCtx, which ctx does not cancel: in-flight
+	// requests may finish after ctx is done; hardStop cancels them once
+	// the shutdown deadline has passed.
+	baseCtx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	var running inflight
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler:           running.wrap(s.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	servers := []*http.Server{srv}
 	listeners := []net.Listener{ln}
@@ -197,7 +215,8 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", s.metrics.Handler())
-		servers = append(servers, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+			BaseContext: func(net.Listener) context.Context { return baseCtx }})
 		listeners = append(listeners, mln)
 		s.logger.Info("metrics are served", "metrics", "http://"+mln.Addr().String()+"/metrics")
 	}
@@ -213,16 +232,53 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
+	start := time.Now()
+	s.logger.Info("shutting down: ending subscriptions, finishing in-flight requests",
+		"subscriptions", s.streams.count(), "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		errs = append(errs, serveErr)
 	}
+
+	// End the subscriptions first: Shutdown waits for event streams, and
+	// new ones started from now on are refused.
+	s.streams.cancelAll()
+	if s.resolver != nil && s.resolver.Changes != nil {
+		s.resolver.Changes.Close()
+	}
+	shutdownErrs := make(chan error, len(servers))
 	for _, hs := range servers {
-		if err := hs.Shutdown(shutdownCtx); err != nil {
-			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		go func() { shutdownErrs <- hs.Shutdown(shutdownCtx) }()
+	}
+	graceCtx, graceCancel := context.WithTimeout(shutdownCtx, streamGrace)
+	if s.streams.wait(graceCtx) != nil {
+		s.logger.Warn("closing the connections of subscriptions that did not end", "subscriptions", s.streams.count())
+		s.streams.closeConns()
+	}
+	graceCancel()
+	forced := false
+	for range servers {
+		if err := <-shutdownErrs; err != nil {
+			forced = true
 		}
+	}
+	if s.streams.wait(shutdownCtx) != nil {
+		forced = true
+	}
+	if forced {
+		// The deadline passed: cancel what still runs, and give it a
+		// moment to return before the caller closes the store.
+		hardStop()
+		for _, hs := range servers {
+			_ = hs.Close()
+		}
+		s.streams.closeConns()
+		idle := running.waitIdle(hardStopGrace)
+		s.logger.Warn("shutdown deadline passed: in-flight requests were cancelled",
+			"timeout", s.cfg.ShutdownTimeout.String(), "all_returned", idle)
+		errs = append(errs, fmt.Errorf("shutdown: in-flight requests still running after %s were cancelled", s.cfg.ShutdownTimeout))
 	}
 	remaining := len(servers)
 	if serveErr != nil {
@@ -233,6 +289,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 			errs = append(errs, err)
 		}
 	}
+	s.logger.Info("server stopped", "duration_ms", time.Since(start).Milliseconds())
 	return errors.Join(errs...)
 }
 

@@ -1,0 +1,134 @@
+package neo4j_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/neo4j"
+	"github.com/emnkg/emnkg/internal/neo4jtest"
+	"github.com/emnkg/emnkg/internal/storetest"
+	"github.com/emnkg/emnkg/internal/synth"
+)
+
+// TestTraversalUsesIDIndex checks the plans of the queries of a
+// neighbourhood (GetNodes, Expand, EdgesAmong): each starts from seeks in
+// the ID constraint's index and scans nothing.
+func TestTraversalUsesIDIndex(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	mustImport(t, s, storetest.ExploreFixture())
+	type query struct {
+		cypher string
+		params map[string]any
+	}
+	var queries []query
+	neo4j.SetQueryParamsHook(s, func(cypher string, params map[string]any) {
+		queries = append(queries, query{cypher, params})
+	})
+	sg, err := emnkg.Neighbourhood(t.Context(), s, emnkg.NeighbourhoodQuery{IDs: []string{"syn-ncp-at"}, Depth: 2, Limit: 500})
+	neo4j.SetQueryParamsHook(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// GetNodes, twice Expand and its node lookup, EdgesAmong.
+	if len(sg.Nodes) < 10 || len(queries) != 6 {
+		t.Fatalf("%d nodes, %d queries", len(sg.Nodes), len(queries))
+	}
+	for _, q := range queries {
+		ops := neo4j.PlanOperators(neo4jtest.Exec(t, "EXPLAIN "+q.cypher, q.params).Summary.Plan())
+		if !slices.Contains(ops, "NodeUniqueIndexSeek") {
+			t.Errorf("%s\nuses no index seek: %v", q.cypher, ops)
+		}
+		for _, op := range ops {
+			if strings.Contains(op, "Scan") {
+				t.Errorf("%s\nscans: %v", q.cypher, ops)
+			}
+		}
+	}
+}
+
+// EnvPerf, when set, makes TestNeighbourhood100k run: it loads 100k nodes
+// (and keeps them for its next run, unless another test wipes them).
+const EnvPerf = "EMNKG_NEO4J_PERF"
+
+// perfBudget is the latency budget of a depth-2 neighbourhood capped at
+// 500 nodes on a 100k-node graph.
+const perfBudget = 20 * time.Millisecond
+
+// openPerfStore returns a store holding the synthetic graph of n nodes
+// built as internal/bench builds it (seed 1, batches of 5000), loading it
+// unless the database holds it already.
+func openPerfStore(t *testing.T, n int) *neo4j.Store {
+	t.Helper()
+	cfg := neo4jtest.Config(t)
+	neo4jtest.Lock(t)
+	ctx := context.Background()
+	s, err := neo4j.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, c := range st.NodesByKind {
+		total += c
+	}
+	if found, err := s.GetNodes(ctx, []string{synth.NCPID(0)}); err == nil && len(found) == 1 && total == n {
+		return s
+	}
+	if err := neo4jtest.Wipe(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = synth.Generate(n, 1, func(g *emnkg.Graph) error {
+		_, err := s.ImportGraph(ctx, g)
+		return err
+	}, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loaded %d nodes in %v", n, time.Since(start))
+	return s
+}
+
+// TestNeighbourhood100k checks the latency budget of a depth-2
+// neighbourhood capped at 500 nodes on a 100k-node graph (the median of
+// several runs, after a warm-up) for a typical node and hubs, and logs the
+// time of each of its queries. It runs only when EnvPerf is set.
+func TestNeighbourhood100k(t *testing.T) {
+	if os.Getenv(EnvPerf) == "" {
+		t.Skip("set " + EnvPerf + "=1 to load 100k nodes and time neighbourhoods")
+	}
+	s := openPerfStore(t, 100_000)
+	ctx := t.Context()
+	for _, id := range []string{synth.DocumentID(1000), synth.TermID(10), synth.NCPID(0), synth.CountryID(3)} {
+		var times []time.Duration
+		var sg *emnkg.Subgraph
+		for range 11 {
+			start := time.Now()
+			var err error
+			sg, err = emnkg.Neighbourhood(ctx, s, emnkg.NeighbourhoodQuery{IDs: []string{id}, Depth: 2, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			times = append(times, time.Since(start))
+		}
+		slices.Sort(times)
+		median := times[len(times)/2]
+		t.Logf("%s: %d nodes, %d edges, truncated %v: median %v, min %v, max %v",
+			id, len(sg.Nodes), len(sg.Edges), sg.Truncated, median, times[0], times[len(times)-1])
+		if median > perfBudget {
+			t.Errorf("%s: median %v, budget %v", id, median, perfBudget)
+		}
+	}
+}

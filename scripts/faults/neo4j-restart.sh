@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Fault: Neo4j is stopped and restarted (scripts/neo4j.sh stop/start, same
+# directory and port) under a bounded load against an emnkg server on it.
+# Prints when /readyz turned false and true again, the errors clients saw,
+# and the acknowledged writes lost (the target is zero); the emnkg server
+# must survive the outage.
+#
+# Usage: bash scripts/faults/neo4j-restart.sh
+# Environment:
+#   DURATION     load time in seconds (default 90s); must outlast the
+#                Neo4j restart
+#   STOP_AT      seconds into the load when Neo4j is stopped (default 10)
+#   DOWN         seconds Neo4j stays stopped (default 5)
+#   CLIENTS      concurrent clients (default 16)
+#   WRITE_SHARE  share of writes (default 0.2)
+#   NEO4J_DIR, NEO4J_PORT  a Neo4j to use (default: a new one on a free
+#                port, stopped afterwards)
+#   OUT          directory for the results (fault-neo4j-restart.json)
+# Needs Go, curl, jq, Java 17 and Maven. Everything runs on 127.0.0.1.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/emnkg-fault-neo4j.XXXXXX")
+# shellcheck source=scripts/load/lib.sh
+source "$root/scripts/load/lib.sh"
+out=${OUT:-$work/out}
+mkdir -p "$out"
+duration=${DURATION:-90s}
+stop_at=${STOP_AT:-10}
+down=${DOWN:-5}
+neo4j_dir=${NEO4J_DIR:-}
+neo4j_port=${NEO4J_PORT:-}
+started_neo4j=""
+load_pid=""
+poll_pid=""
+cleanup() {
+	for p in "$load_pid" "$poll_pid"; do
+		if [[ -n $p ]]; then kill "$p" 2>/dev/null || true; fi
+	done
+	if [[ -s $work/neo.pid ]]; then kill -KILL "$(<"$work/neo.pid")" 2>/dev/null || true; fi
+	if [[ -n $started_neo4j ]]; then
+		neo4j_stop "$neo4j_dir" || true
+		rm -rf "$neo4j_dir"
+	fi
+	rm -rf "$work/bin"
+}
+trap cleanup EXIT
+
+have_neo4j || die "Java 17 and Maven are needed to run Neo4j"
+build_tools
+if [[ -z $neo4j_dir ]]; then
+	neo4j_dir=$work/neo4j
+	started_neo4j=1
+fi
+neo4j_port=${neo4j_port:-$(free_port)}
+note "starting Neo4j on 127.0.0.1:$neo4j_port..."
+uri=$(neo4j_start "$neo4j_dir" "$neo4j_port")
+key=$(create_key fault-neo4j --neo4j-uri "$uri")
+printf '%s\n' "$key" >"$work/key"
+addr=127.0.0.1:$(free_port)
+start_server neo "$addr" --neo4j-uri "$uri"
+
+# Record every change of /readyz, with its time.
+(
+	last=""
+	while :; do
+		if ready "$addr"; then s=1; else s=0; fi
+		if [[ $s != "$last" ]]; then
+			echo "$(now_ms) $s" >>"$work/readyz"
+			last=$s
+		fi
+		sleep 0.1
+	done
+) &
+poll_pid=$!
+
+echo "== fault: Neo4j stopped ${stop_at}s into a $duration load for ${down}s, then restarted on the same port; ${CLIENTS:-16} clients, write share ${WRITE_SHARE:-0.2}"
+"$work/bin/emnkg-load" --url "http://$addr" --token-file "$work/key" --label "neo4j, restarted" \
+	--duration "$duration" --clients "${CLIENTS:-16}" --write-share "${WRITE_SHARE:-0.2}" \
+	--pid-file "$work/neo.pid" --ledger "$out/fault-neo4j-restart.acked.jsonl" \
+	--json "$out/fault-neo4j-restart.load.json" --fail-on-loss=false >"$work/load.out" 2>&1 &
+load_pid=$!
+sleep "$stop_at"
+t_stop=$(now_ms)
+note "stopping Neo4j..."
+neo4j_stop "$neo4j_dir"
+t_stopped=$(now_ms)
+sleep "$down"
+note "starting Neo4j again on the same port..."
+t_start=$(now_ms)
+neo4j_start "$neo4j_dir" "$neo4j_port" >/dev/null
+t_up=$(now_ms)
+load_status=0
+wait "$load_pid" || load_status=$?
+load_pid=""
+kill "$poll_pid" 2>/dev/null || true
+poll_pid=""
+cat "$work/load.out"
+alive=true
+kill -0 "$(<"$work/neo.pid")" 2>/dev/null || alive=false
+false_at=$(awk -v t="$t_stop" '$1 >= t && $2 == 0 {print $1; exit}' "$work/readyz")
+true_at=$(awk -v t="${false_at:-$t_stop}" '$1 > t && $2 == 1 {print $1; exit}' "$work/readyz")
+stop_server neo
+lost=$(json "$out/fault-neo4j-restart.load.json" '.verified.lost')
+false_ms=null true_ms=null down_ms=null
+if [[ -n $false_at ]]; then false_ms=$((false_at - t_stop)); fi
+if [[ -n $true_at ]]; then true_ms=$((true_at - t_start)); fi
+if [[ -n $false_at && -n $true_at ]]; then down_ms=$((true_at - false_at)); fi
+jq -n --argjson load "$(cat "$out/fault-neo4j-restart.load.json")" \
+	--argjson stopMs $((t_stopped - t_stop)) --argjson startMs $((t_up - t_start)) \
+	--argjson falseMs "$false_ms" --argjson trueMs "$true_ms" --argjson downMs "$down_ms" \
+	--argjson serverSurvived "$alive" --argjson finalGracefulExit "$stopped_status" \
+	'{fault: "neo4j stop/start", neo4jStopMs: $stopMs, neo4jStartMs: $startMs,
+	  readyzFalseMsAfterStopBegan: $falseMs, readyzTrueMsAfterStartBegan: $trueMs, readyzFalseForMs: $downMs,
+	  serverSurvived: $serverSurvived, finalGracefulExit: $finalGracefulExit, load: $load}' \
+	>"$out/fault-neo4j-restart.json"
+echo "Neo4j stop took $((t_stopped - t_stop)) ms; its restart on the same port $((t_up - t_start)) ms (until scripts/neo4j.sh saw Bolt answer)"
+echo "/readyz: false $false_ms ms after the stop began; true again $true_ms ms after the restart began; false for $down_ms ms"
+echo "emnkg server survived the outage: $alive (graceful exit status at the end: $stopped_status)"
+echo "acknowledged writes lost: $lost"
+[[ $load_status == 0 && $lost == 0 && $alive == true && -n $true_at ]] || die "the server did not recover cleanly (see above)"
