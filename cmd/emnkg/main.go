@@ -147,7 +147,7 @@ func serve(ctx context.Context, cfg *app.Config, logger *slog.Logger) error {
 	limits.MaxDirectives, limits.MaxTokens, limits.MaxCost = cfg.MaxQueryDirectives, cfg.MaxQueryTokens, cfg.MaxQueryCost
 	srv, err := server.New(server.Config{
 		Addr: cfg.Addr, CORSOrigins: cfg.CORSOrigins, CORSCredentials: cfg.CORSCredentials,
-		Introspection: cfg.Introspection, RequestTimeout: cfg.RequestTimeout, ShutdownTimeout: cfg.ShutdownTimeout,
+		Introspection: cfg.Introspection && !cfg.Production, RequestTimeout: cfg.RequestTimeout, ShutdownTimeout: cfg.ShutdownTimeout,
 		MaxBodyBytes: int64(cfg.MaxBodyBytes), Limits: &limits, Production: cfg.Production,
 		RequireGETPreflight: cfg.RequireGETPreflight, Metrics: cfg.Metrics, MetricsAddr: cfg.MetricsAddr,
 		HandlerOptions: graph.HandlerOptions{Authenticator: authn, ReadsNeedAuth: cfg.ReadsNeedAuth,
