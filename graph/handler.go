@@ -154,6 +154,9 @@ func presentError(ctx context.Context, r *Resolver, err error) *gqlerror.Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		gqlErr.Message = "The request took too long and was cancelled."
 		gqlErr.Extensions["code"] = "TIMEOUT"
+	case errors.Is(err, context.Canceled):
+		gqlErr.Message = "The request was cancelled."
+		gqlErr.Extensions["code"] = "CANCELLED"
 	case errors.As(err, &parserErr) && parserErr.Err == nil:
 		if _, ok := gqlErr.Extensions["code"]; !ok {
 			gqlErr.Extensions["code"] = CodeBadUserInput

@@ -10,7 +10,7 @@
 #      (scripts/faults/embedded-kill.sh) and a Neo4j stop and restart
 #      (scripts/faults/neo4j-restart.sh).
 # Everything listens on and talks to 127.0.0.1 only, and is bounded in
-# time: about 8 minutes with the defaults.
+# time: about 10 minutes with the defaults.
 #
 # Environment: FUZZTIME (10s), LOAD_DURATION (30s), KILL_DURATION (30s),
 # NEO4J_FAULT_DURATION (90s), CLIENTS (16), OUT (results directory;
@@ -97,7 +97,7 @@ echo "== figures (also in $out/summary.md)"
 	echo "| store | requests | req/s | errors | read p50 / p99 ms | write p50 / p99 ms | server RSS max MiB | acknowledged writes | lost after restart |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	for s in "${stores[@]}"; do
-		jq -r --slurpfile v "$out/load-$s.verify.json" '"| \(.label) | \(.requests) | \(.requestsPerSecond | floor) | \(.errors) | \(.reads.p50Ms) / \(.reads.p99Ms) | \(.writes.p50Ms) / \(.writes.p99Ms) | \(.rssMaxMiB | floor) | \(.acknowledgedWrites) | \($v[0].verified.lost) |"' "$out/load-$s.json"
+		jq -r --slurpfile v "$out/load-$s.verify.json" '"| \(.label) | \(.requests) | \(.requestsPerSecond | round) | \(.errors) | \(.reads.p50Ms | round) / \(.reads.p99Ms | round) | \(.writes.p50Ms | round) / \(.writes.p99Ms | round) | \(.rssMaxMiB | round) | \(.acknowledgedWrites) | \($v[0].verified.lost) |"' "$out/load-$s.json"
 	done
 	echo
 	echo "## Fuzzing (FUZZTIME=${FUZZTIME:-10s} per target)"

@@ -64,10 +64,14 @@ func TestConfigPrecedence(t *testing.T) {
 			"config": {"", "default"}, "addr": {"127.0.0.1:8080", "default"}, "data": {"./data", "default"},
 			"max-query-depth": {"10", "default"}, "introspection": {"true", "default"}, "cors-origins": {"", "default"}}},
 		{"file over defaults", []string{"--config", file}, nil, map[string]row{
-			"config": {file, "flag --config"}, "addr": {"127.0.0.1:1001", "file " + file}, "data": {"/file/data", "file " + file},
-			"max-query-depth": {"12", "file " + file}, "introspection": {"false", "file " + file},
-			"cors-origins": {"https://a.example.org,https://b.example.org", "file " + file},
-			"log-level": {"info", "default"}, "shutdown-timeout": {"15s", "default"}}},
+			"config":           {file, "flag --config"},
+			"addr":             {"127.0.0.1:1001", "file " + file},
+			"data":             {"/file/data", "file " + file},
+			"max-query-depth":  {"12", "file " + file},
+			"introspection":    {"false", "file " + file},
+			"cors-origins":     {"https://a.example.org,https://b.example.org", "file " + file},
+			"log-level":        {"info", "default"},
+			"shutdown-timeout": {"15s", "default"}}},
 		{"file named by the environment", nil, map[string]string{"EMNKG_CONFIG": file}, map[string]row{
 			"config": {file, "env EMNKG_CONFIG"}, "addr": {"127.0.0.1:1001", "file " + file}}},
 		{"environment over file", []string{"--config", file}, map[string]string{"EMNKG_ADDR": "127.0.0.1:2001", "EMNKG_MAX_QUERY_DEPTH": "3"},

@@ -34,7 +34,8 @@ Commands:
   config    print the effective configuration (flags > environment > --config file > defaults), secrets redacted
 
 Run 'emnkg <command> --help' for the flags of a command; every flag has an
-environment variable, shown in its help. Flags win over the environment.
+environment variable, shown in its help. Flags win over the environment,
+which wins over the --config file.
 `
 
 func main() {

@@ -167,7 +167,7 @@ func settings() []setting {
 			bind: integer(func(c *Config) *int { return &c.MaxQueryCost })},
 		{flag: "max-body-bytes", env: "EMNKG_MAX_BODY_BYTES", def: "1048576", usage: "largest request body in bytes",
 			bind: integer(func(c *Config) *int { return &c.MaxBodyBytes })},
-		{flag: "production", env: "EMNKG_PRODUCTION", def: "false", usage: "production mode: no field suggestions, unexpected errors masked (combine with --introspection=false)",
+		{flag: "production", env: "EMNKG_PRODUCTION", def: "false", usage: "production mode: no introspection, GraphiQL or field suggestions; unexpected errors masked",
 			bind: boolean(func(c *Config) *bool { return &c.Production })},
 		{flag: "require-get-preflight", env: "EMNKG_REQUIRE_GET_PREFLIGHT", def: "false", usage: "require the GraphQL-Require-Preflight header on GET requests (CSRF protection for GET)",
 			bind: boolean(func(c *Config) *bool { return &c.RequireGETPreflight })},

@@ -250,7 +250,9 @@ func benchStore(b *testing.B, sd storeDef, n int) {
 	}
 	g := s.(emnkg.GraphReader)
 	ctx := context.Background()
-	for _, q := range queries(g) {
+	timed := &timedReader{g: g}
+	profiled := queries(timed)
+	for i, q := range queries(g) {
 		// A first, cold run checks the query and tells the answer's size
 		// and digest (which must be the same on both stores).
 		start := time.Now()
@@ -262,6 +264,14 @@ func benchStore(b *testing.B, sd storeDef, n int) {
 			size, digest = summarize(answer)
 			b.Logf("QUERY store=%s size=%s query=%s answer=%d digest=%s cold=%s", sd.name, sizeName(n), q.name, size,
 				digest, cold.Round(time.Microsecond))
+			// A second, warm run tells where the time goes, store method
+			// by store method.
+			timed.reset()
+			start = time.Now()
+			if _, err := profiled[i].run(ctx); err == nil {
+				b.Logf("CALLS store=%s size=%s query=%s warm=%s %s", sd.name, sizeName(n), q.name,
+					time.Since(start).Round(time.Microsecond), timed)
+			}
 		}
 		b.Run(q.name, func(b *testing.B) {
 			if err != nil {
@@ -336,4 +346,79 @@ func peakKiB(pid string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// timedReader is a GraphReader that adds up the calls and time of each
+// store method it passes on; it is not safe for concurrent use.
+type timedReader struct {
+	g     emnkg.GraphReader
+	names []string
+	calls map[string]int
+	took  map[string]time.Duration
+}
+
+func (t *timedReader) reset() {
+	t.names, t.calls, t.took = nil, map[string]int{}, map[string]time.Duration{}
+}
+
+// done records a call of a method that started at start.
+func (t *timedReader) done(method string, start time.Time) {
+	if t.calls == nil {
+		t.reset()
+	}
+	if _, ok := t.calls[method]; !ok {
+		t.names = append(t.names, method)
+	}
+	t.calls[method]++
+	t.took[method] += time.Since(start)
+}
+
+// String lists the methods called, in the order of their first call, as
+// method=calls×total time.
+func (t *timedReader) String() string {
+	parts := make([]string, len(t.names))
+	for i, m := range t.names {
+		parts[i] = fmt.Sprintf("%s=%dx%s", m, t.calls[m], t.took[m].Round(time.Microsecond))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t *timedReader) GetNodes(ctx context.Context, ids []string) ([]*emnkg.Node, error) {
+	defer t.done("GetNodes", time.Now())
+	return t.g.GetNodes(ctx, ids)
+}
+
+func (t *timedReader) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+	defer t.done("SearchCandidates", time.Now())
+	return t.g.SearchCandidates(ctx, q)
+}
+
+func (t *timedReader) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
+	defer t.done("Expand", time.Now())
+	return t.g.Expand(ctx, q)
+}
+
+func (t *timedReader) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
+	defer t.done("EdgesAmong", time.Now())
+	return t.g.EdgesAmong(ctx, ids, types)
+}
+
+func (t *timedReader) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.PatternPage, error) {
+	defer t.done("MatchPattern", time.Now())
+	return t.g.MatchPattern(ctx, q)
+}
+
+func (t *timedReader) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
+	defer t.done("Facets", time.Now())
+	return t.g.Facets(ctx, q)
+}
+
+func (t *timedReader) LanguageCoverage(ctx context.Context, kind emnkg.Kind, property string) ([]emnkg.FacetBucket, error) {
+	defer t.done("LanguageCoverage", time.Now())
+	return t.g.LanguageCoverage(ctx, kind, property)
+}
+
+func (t *timedReader) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeDegree, error) {
+	defer t.done("Degrees", time.Now())
+	return t.g.Degrees(ctx, q)
 }

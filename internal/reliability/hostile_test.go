@@ -361,7 +361,7 @@ func TestHostileInputs(t *testing.T) {
 						}
 					}
 				}
-				t.Logf("%d requests (full: %v) with %d injection strings; first error codes: %v", len(reqs), fullInjections(), len(injections), codes)
+				t.Logf("%s: %d requests (full: %v) with %d injection strings; first error codes: %v", st.name, len(reqs), fullInjections(), len(injections), codes)
 			})
 			t.Run("injection strings are compared literally", func(t *testing.T) {
 				literalComparisons(t, h)
@@ -373,7 +373,7 @@ func TestHostileInputs(t *testing.T) {
 			if !before.Equal(after) {
 				t.Errorf("stored data changed:\nbefore %s\nafter  %s", before, after)
 			}
-			t.Logf("%d hostile requests; slowest %s (%s); data unchanged: %s", count, slowest.Round(time.Millisecond), slowestName, after)
+			t.Logf("%s: %d hostile requests; slowest %s (%s); data unchanged: %s", st.name, count, slowest.Round(time.Millisecond), slowestName, after)
 		})
 	}
 }
