@@ -309,3 +309,52 @@ func TestEveryMutationNeedsARole(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertLinkAndDelete covers the generic mutations on both stores:
+// upserting by natural key twice leaves one node, link and unlink any
+// allowed relationship with properties, and an admin deletes.
+func TestUpsertLinkAndDelete(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+		store, url, editorKey, adminKey := editorSetup(t, open)
+		url += "/"
+		const upsert = `mutation { upsertCountry(input: {id: "LI", name: "Liechtenstein", emnStatus: "none", source: "test"}) { id version } }`
+		for i := 1; i <= 2; i++ {
+			data, errs := httpQuery(t, url, editorKey, upsert, nil)
+			if len(errs) > 0 {
+				t.Fatalf("upsert %d: %v", i, errs)
+			}
+			if got := path(t, data, "upsertCountry.version").(float64); int(got) != i {
+				t.Errorf("upsert %d: version %v", i, got)
+			}
+		}
+		page, err := store.FindNodes(context.Background(), emnkg.NodeQuery{Kind: emnkg.KindCountry,
+			Filter: &emnkg.Filter{Field: "id", Op: emnkg.OpEq, Value: "LI"}, Limit: 10, WithTotal: true})
+		if err != nil || page.TotalCount != 1 {
+			t.Fatalf("after two upserts: %v nodes, err %v", page.TotalCount, err)
+		}
+		data, errs := httpQuery(t, url, editorKey, `mutation { link(type: OBSERVER_OF, from: "LI", to: "net-emn",
+			properties: {since: "2026-01", source: "test", role: "observer"}) { id type from to since role createdBy } }`, nil)
+		if len(errs) > 0 {
+			t.Fatalf("link: %v", errs)
+		}
+		id := path(t, data, "link.id").(string)
+		if path(t, data, "link.since") != "2026-01" || path(t, data, "link.createdBy") != "apikey:test-editor" {
+			t.Errorf("link %v", data)
+		}
+		_, errs = httpQuery(t, url, editorKey, `mutation { link(type: HOSTED_BY, from: "LI", to: "net-emn") { id } }`, nil)
+		if len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("disallowed pair: %v", errs)
+		}
+		if _, errs = httpQuery(t, url, editorKey, `mutation($id: ID!) { unlink(id: $id) { id type } }`, map[string]any{"id": id}); len(errs) > 0 {
+			t.Fatalf("unlink: %v", errs)
+		}
+		data, errs = httpQuery(t, url, adminKey, `mutation { deleteNode(id: "LI", version: 2) { id kind deletedRelationships } }`, nil)
+		if len(errs) > 0 || path(t, data, "deleteNode.kind") != "COUNTRY" {
+			t.Fatalf("delete: %v %v", data, errs)
+		}
+		data, _ = httpQuery(t, url, "", `{ node(id: "LI") { id } changes(nodeId: "LI") { nodes { operation } } }`, nil)
+		if path(t, data, "node") != nil || len(path(t, data, "changes.nodes").([]any)) != 5 {
+			t.Errorf("after delete: %v", data)
+		}
+	})
+}
