@@ -51,9 +51,10 @@ type Explorer interface {
 
 // CypherRunner runs read-only Cypher; only the Neo4j store offers it.
 type CypherRunner interface {
-	// RunReadCypher refuses any query that could write (ENOTREAD... see
-	// ErrNotReadOnly), then runs it in a read transaction under the timeout,
-	// returning at most MaxRows rows (Truncated says when more existed).
+	// RunReadCypher refuses any query that could write, with EFORBIDDEN,
+	// before it reaches the database; then runs it in a read transaction
+	// under the timeout, returning at most MaxRows rows (Truncated says when
+	// more existed). Queries the database cannot run fail with EINVALID.
 	RunReadCypher(ctx context.Context, q CypherQuery) (*CypherResult, error)
 }
 
