@@ -73,6 +73,7 @@ type Config struct {
 	MaxQueryCost        int
 	MaxBodyBytes        int
 	Production          bool
+	Env                 string
 	RequireGETPreflight bool
 	Metrics             bool
 	MetricsAddr         string
@@ -169,6 +170,13 @@ func settings() []setting {
 			bind: integer(func(c *Config) *int { return &c.MaxBodyBytes })},
 		{flag: "production", env: "EMNKG_PRODUCTION", def: "false", usage: "production mode: no introspection, GraphiQL or field suggestions; unexpected errors masked",
 			bind: boolean(func(c *Config) *bool { return &c.Production })},
+		{flag: "env", env: "EMNKG_ENV", def: "development", usage: "deployment environment: development or production (production implies --production)",
+			bind: func(fs *flag.FlagSet, c *Config, name, def, usage string) error {
+				v := envValue{c}
+				err := v.Set(def)
+				fs.Var(v, name, usage)
+				return err
+			}},
 		{flag: "require-get-preflight", env: "EMNKG_REQUIRE_GET_PREFLIGHT", def: "false", usage: "require the GraphQL-Require-Preflight header on GET requests (CSRF protection for GET)",
 			bind: boolean(func(c *Config) *bool { return &c.RequireGETPreflight })},
 		{flag: "metrics", env: "EMNKG_METRICS", def: "true", usage: "serve Prometheus metrics at /metrics",
@@ -576,4 +584,29 @@ func configString(v any) (s string, ok bool, err error) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// envValue is the --env flag: development or production, where production
+// also sets Production.
+type envValue struct{ c *Config }
+
+// String returns the environment's name.
+func (v envValue) String() string {
+	if v.c == nil {
+		return ""
+	}
+	return v.c.Env
+}
+
+// Set checks and applies an environment's name.
+func (v envValue) Set(s string) error {
+	switch s {
+	case "development":
+	case "production":
+		v.c.Production = true
+	default:
+		return fmt.Errorf("--env must be development or production, not %q", s)
+	}
+	v.c.Env = s
+	return nil
 }
