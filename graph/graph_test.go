@@ -3,6 +3,8 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -409,5 +411,28 @@ func TestErrorsHaveCodes(t *testing.T) {
 	data, errs := query(t, c, `{ node(id: "no-such-node") { id } nodes(ids: ["NO", "nope"]) { id } }`)
 	if len(errs) > 0 || path(t, data, "node") != nil || path(t, data, "nodes.1") != nil || path(t, data, "nodes.0.id") != "NO" {
 		t.Errorf("unknown IDs: data %v errors %v", data, errs)
+	}
+}
+
+// failingStore fails every node query with an internal error.
+type failingStore struct{ emnkg.Store }
+
+func (failingStore) FindNodes(context.Context, emnkg.NodeQuery) (*emnkg.NodePage, error) {
+	return nil, errors.New("disk on fire at /var/lib/secret")
+}
+
+func TestInternalErrorsAreMasked(t *testing.T) {
+	r := graph.NewResolver(failingStore{seededStore(t)}, nil)
+	h := graph.NewHandler(r, graph.HandlerOptions{RequestID: func(context.Context) string { return "req-42" }})
+	_, errs := query(t, client.New(h), `{ countries { totalCount } }`)
+	if len(errs) != 1 {
+		t.Fatalf("errors %v", errs)
+	}
+	e := errs[0]
+	if e.Message != "Internal error." || e.Extensions["code"] != "INTERNAL" || e.Extensions["requestId"] != "req-42" {
+		t.Errorf("error %+v", e)
+	}
+	if strings.Contains(fmt.Sprint(e), "secret") {
+		t.Errorf("details leaked: %+v", e)
 	}
 }

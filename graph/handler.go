@@ -31,6 +31,10 @@ type HandlerOptions struct {
 	Authenticator *auth.Authenticator
 	// ReadsNeedAuth makes every operation require an authenticated caller.
 	ReadsNeedAuth bool
+	// RequestID returns the ID of the request a context belongs to; it is
+	// put on INTERNAL errors so that a client can quote it and operators
+	// find the details in the log.
+	RequestID func(context.Context) string
 	// WebsocketOrigins are host patterns (e.g. "dash.example.org",
 	// "localhost:*") whose pages may open subscriptions over websockets;
 	// same-origin pages always may.
@@ -86,7 +90,13 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		return next(withLoaders(ctx, r.Store, r.BatchWait))
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, r, err)
+		gqlErr := presentError(ctx, r, err)
+		if opts.RequestID != nil && gqlErr.Extensions["code"] == CodeInternal {
+			if id := opts.RequestID(ctx); id != "" {
+				gqlErr.Extensions["requestId"] = id
+			}
+		}
+		return gqlErr
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		r.Logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

@@ -585,7 +585,7 @@ func withoutSuggestion(msg string) string {
 
 // clientExtension tells the extensions kept in production.
 func clientExtension(key string) bool {
-	return key == "code" || key == "field" || key == "limit" || key == "actual"
+	return key == "code" || key == "field" || key == "limit" || key == "actual" || key == "requestId"
 }
 
 // InterceptResponse rewrites the errors of a response.

@@ -112,6 +112,7 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	s.resolver = resolver
 	opts := cfg.HandlerOptions
 	opts.Introspection = cfg.Introspection
+	opts.RequestID = RequestID
 	gql := graph.NewHandler(resolver, opts)
 	s.limits = graph.DefaultLimits()
 	if cfg.Limits != nil {
