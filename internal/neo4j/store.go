@@ -75,10 +75,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.SocketConnectTimeout = 5 * time.Second
-		// Fail fast while Neo4j is away, instead of holding requests; the
-		// driver still retries transient errors for up to this long.
-		c.ConnectionAcquisitionTimeout = 5 * time.Second
-		c.MaxTransactionRetryTime = 5 * time.Second
+		// While Neo4j restarts, requests wait for a connection (and the
+		// driver retries transient errors) rather than failing at once;
+		// the request timeout bounds the wait. docs/reliability.md
+		// measured this setting.
+		c.ConnectionAcquisitionTimeout = 30 * time.Second
 	})
 	if err != nil {
 		// The driver's message may quote the URI, so it is not passed on.
