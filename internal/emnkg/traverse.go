@@ -100,7 +100,7 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 		frontier = append(frontier, n.ID)
 	}
 	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
-		exp, err := g.Expand(ctx, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
+		exp, err := expandAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
 			Kinds: q.Kinds, Limit: min(MaxExpandLimit, 20*q.Limit+len(frontier))})
 		if err != nil {
 			return nil, err
@@ -130,6 +130,59 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 		return nil, err
 	}
 	return sg, nil
+}
+
+// expandAll runs an Expand over a frontier of any size, in chunks of at
+// most MaxQueryIDs IDs, and merges the answers as one Expand would give
+// them: edges ordered by ID and cut at q.Limit, each node once, ordered by
+// ID.
+func expandAll(ctx context.Context, g GraphReader, q ExpandQuery) (*Expansion, error) {
+	if len(q.NodeIDs) <= MaxQueryIDs {
+		return g.Expand(ctx, q)
+	}
+	out := &Expansion{}
+	seenEdge := map[string]bool{}
+	nodes := map[string]*Node{}
+	for start := 0; start < len(q.NodeIDs); start += MaxQueryIDs {
+		chunk := q
+		chunk.NodeIDs = q.NodeIDs[start:min(len(q.NodeIDs), start+MaxQueryIDs)]
+		exp, err := g.Expand(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		out.Truncated = out.Truncated || exp.Truncated
+		for _, e := range exp.Edges {
+			if !seenEdge[e.ID] {
+				seenEdge[e.ID] = true
+				out.Edges = append(out.Edges, e)
+			}
+		}
+		for _, n := range exp.Nodes {
+			nodes[n.ID] = n
+		}
+	}
+	sort.Slice(out.Edges, func(i, j int) bool { return out.Edges[i].ID < out.Edges[j].ID })
+	if len(out.Edges) > q.Limit {
+		out.Edges, out.Truncated = out.Edges[:q.Limit], true
+	}
+	// Keep the nodes at the other ends of the edges kept.
+	frontier := make(map[string]bool, len(q.NodeIDs))
+	for _, id := range q.NodeIDs {
+		frontier[id] = true
+	}
+	kept := map[string]bool{}
+	for _, e := range out.Edges {
+		for _, pair := range [][2]string{{e.From, e.To}, {e.To, e.From}} {
+			if frontier[pair[0]] && nodes[pair[1]] != nil {
+				kept[pair[1]] = true
+			}
+		}
+	}
+	for id := range kept {
+		out.Nodes = append(out.Nodes, nodes[id])
+	}
+	sort.Slice(out.Nodes, func(i, j int) bool { return out.Nodes[i].ID < out.Nodes[j].ID })
+	return out, nil
 }
 
 // SubgraphOf returns the given nodes (in the order of ids, unknown ones
@@ -217,7 +270,7 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 	frontier := []string{q.From}
 	found := false
 	for depth := 1; depth <= q.MaxDepth && len(frontier) > 0 && !found; depth++ {
-		exp, err := g.Expand(ctx, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
+		exp, err := expandAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
 			Limit: MaxExpandLimit})
 		if err != nil {
 			return nil, err
