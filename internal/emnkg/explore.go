@@ -20,13 +20,20 @@ type Explorer interface {
 	// a full-text index; the caller ranks the candidates with RankSearch.
 	SearchCandidates(ctx context.Context, q SearchCandidatesQuery) ([]*Node, error)
 
-	// Expand returns the relationships of the given types (all when empty)
-	// that touch any node of q.NodeIDs in q.Direction, together with the
-	// nodes at their other ends when those are of q.Kinds (all when empty).
-	// Relationships to nodes of other kinds are left out. Edges are ordered
-	// by ID; the result holds at most q.Limit edges and says whether more
-	// exist.
+	// Expand returns the links (relationships without their properties)
+	// of the given types (all when empty) that touch any node of q.NodeIDs
+	// in q.Direction and whose other end is of q.Kinds (all when empty).
+	// Links are ordered by ID; the result holds at most q.Limit links and
+	// says whether more exist. Traversals read links, not whole
+	// relationships, and fetch the few they keep afterwards.
 	Expand(ctx context.Context, q ExpandQuery) (*Expansion, error)
+
+	// Neighbours returns the IDs of the nodes at the other ends of the
+	// links Expand would return for q (ignoring its limit), each once,
+	// ordered by ID, at most q.Limit of them. A node given in q.NodeIDs is
+	// among them when a qualifying link reaches it from another given node
+	// (or itself).
+	Neighbours(ctx context.Context, q ExpandQuery) ([]string, error)
 
 	// EdgesAmong returns every relationship of the given types (all when
 	// empty) whose two ends are both in ids, ordered by ID.
@@ -76,12 +83,18 @@ type ExpandQuery struct {
 	Limit     int
 }
 
-// Expansion is the answer to an ExpandQuery. Nodes holds the nodes at the
-// other ends of Edges (each once, ordered by ID).
+// Expansion is the answer to an ExpandQuery.
 type Expansion struct {
-	Edges     []*Edge
-	Nodes     []*Node
+	Links     []Link
 	Truncated bool
+}
+
+// Link is a relationship without its properties: what a traversal step
+// needs to know of it.
+type Link struct {
+	ID       string
+	Type     RelType
+	From, To string
 }
 
 // PatternQuery is a path pattern: NodeSteps[0], RelSteps[0], NodeSteps[1],

@@ -2,7 +2,9 @@ package emnkg
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // GraphReader is a store that can both read nodes and traverse.
@@ -44,26 +46,24 @@ const (
 // ValidateTraversal checks the relationship types, direction and kinds of
 // a traversal.
 func ValidateTraversal(types []RelType, dir Direction, kinds []Kind) error {
-	for _, t := range types {
-		if _, ok := LookupRel(t); !ok {
-			return Errorf(EINVALID, "Unknown relationship type %q.", t)
-		}
+	if err := ValidateRelTypes(types); err != nil {
+		return err
 	}
-	if !dir.Valid() {
-		return Errorf(EINVALID, "Unknown direction %q.", dir)
+	if err := validateDirection(dir); err != nil {
+		return err
 	}
-	for _, k := range kinds {
-		if !k.Valid() {
-			return Errorf(EINVALID, "Unknown node kind %q.", k)
-		}
-	}
-	return nil
+	return ValidateKinds(kinds)
 }
 
 // Neighbourhood returns the nodes within q.Depth relationships of q.IDs,
 // breadth first (level by level, each level ordered by ID, cut at q.Limit
 // nodes), and every relationship of the allowed types among them. Its
 // answer depends only on the graph, so every store gives the same one.
+//
+// Each level is one Neighbours call asking for just enough IDs to fill the
+// answer (and one more, to tell whether it was cut), so no level reads more
+// than about twice q.Limit IDs however many relationships it crosses; the
+// nodes and relationships kept are read once at the end.
 func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*Subgraph, error) {
 	if len(q.IDs) == 0 || len(q.IDs) > MaxTraversalStartIDs {
 		return nil, Errorf(EINVALID, "Give between 1 and %d start IDs.", MaxTraversalStartIDs)
@@ -86,102 +86,126 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 	}
 	sg := &Subgraph{}
 	seen := map[string]bool{}
-	var frontier []string
+	var kept, frontier []string
 	for _, n := range start {
 		if seen[n.ID] {
 			continue
 		}
-		if len(sg.Nodes) == q.Limit {
+		if len(kept) == q.Limit {
 			sg.Truncated = true
 			break
 		}
 		seen[n.ID] = true
-		sg.Nodes = append(sg.Nodes, n)
+		kept = append(kept, n.ID)
 		frontier = append(frontier, n.ID)
 	}
 	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
-		exp, err := expandAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
-			Kinds: q.Kinds, Limit: min(MaxExpandLimit, 20*q.Limit+len(frontier))})
+		// At most len(seen) of the IDs returned are known already, so
+		// asking for len(seen) more than the room left, plus one, finds
+		// every new node that fits and tells whether another exists.
+		room := q.Limit - len(kept)
+		ids, err := neighboursAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
+			Kinds: q.Kinds, Limit: len(seen) + room + 1})
 		if err != nil {
 			return nil, err
 		}
-		if exp.Truncated {
-			sg.Truncated = true
-		}
 		frontier = frontier[:0]
-		for _, n := range exp.Nodes { // ordered by ID
-			if seen[n.ID] {
+		for _, id := range ids { // ordered by ID
+			if seen[id] {
 				continue
 			}
-			if len(sg.Nodes) == q.Limit {
+			if len(kept) == q.Limit {
 				sg.Truncated = true
 				break
 			}
-			seen[n.ID] = true
-			sg.Nodes = append(sg.Nodes, n)
-			frontier = append(frontier, n.ID)
+			seen[id] = true
+			kept = append(kept, id)
+			frontier = append(frontier, id)
 		}
 	}
-	ids := make([]string, len(sg.Nodes))
-	for i, n := range sg.Nodes {
-		ids[i] = n.ID
+	if sg.Nodes, err = getNodesAll(ctx, g, kept); err != nil {
+		return nil, err
 	}
-	if sg.Edges, err = g.EdgesAmong(ctx, ids, q.Types); err != nil {
+	if sg.Edges, err = g.EdgesAmong(ctx, kept, q.Types); err != nil {
 		return nil, err
 	}
 	return sg, nil
 }
 
+// chunks calls f with consecutive parts of ids of at most MaxQueryIDs IDs.
+func chunks(ids []string, f func(part []string) error) error {
+	for start := 0; start < len(ids); start += MaxQueryIDs {
+		if err := f(ids[start:min(len(ids), start+MaxQueryIDs)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// getNodesAll is GetNodes over any number of IDs, in the order of ids.
+func getNodesAll(ctx context.Context, g GraphReader, ids []string) ([]*Node, error) {
+	if len(ids) <= MaxQueryIDs {
+		return g.GetNodes(ctx, ids)
+	}
+	var out []*Node
+	err := chunks(ids, func(part []string) error {
+		nodes, err := g.GetNodes(ctx, part)
+		out = append(out, nodes...)
+		return err
+	})
+	return out, err
+}
+
+// neighboursAll runs Neighbours over a frontier of any size, in chunks of
+// at most MaxQueryIDs IDs, and merges the answers as one call would give
+// them: each ID once, ordered by ID, at most q.Limit.
+func neighboursAll(ctx context.Context, g GraphReader, q ExpandQuery) ([]string, error) {
+	if len(q.NodeIDs) <= MaxQueryIDs {
+		return g.Neighbours(ctx, q)
+	}
+	var all []string
+	err := chunks(q.NodeIDs, func(part []string) error {
+		chunk := q
+		chunk.NodeIDs = part
+		ids, err := g.Neighbours(ctx, chunk)
+		all = append(all, ids...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	return all[:min(len(all), q.Limit)], nil
+}
+
 // expandAll runs an Expand over a frontier of any size, in chunks of at
 // most MaxQueryIDs IDs, and merges the answers as one Expand would give
-// them: edges ordered by ID and cut at q.Limit, each node once, ordered by
-// ID.
+// them: links ordered by ID, each once, cut at q.Limit.
 func expandAll(ctx context.Context, g GraphReader, q ExpandQuery) (*Expansion, error) {
 	if len(q.NodeIDs) <= MaxQueryIDs {
 		return g.Expand(ctx, q)
 	}
 	out := &Expansion{}
-	seenEdge := map[string]bool{}
-	nodes := map[string]*Node{}
-	for start := 0; start < len(q.NodeIDs); start += MaxQueryIDs {
+	err := chunks(q.NodeIDs, func(part []string) error {
 		chunk := q
-		chunk.NodeIDs = q.NodeIDs[start:min(len(q.NodeIDs), start+MaxQueryIDs)]
+		chunk.NodeIDs = part
 		exp, err := g.Expand(ctx, chunk)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out.Truncated = out.Truncated || exp.Truncated
-		for _, e := range exp.Edges {
-			if !seenEdge[e.ID] {
-				seenEdge[e.ID] = true
-				out.Edges = append(out.Edges, e)
-			}
-		}
-		for _, n := range exp.Nodes {
-			nodes[n.ID] = n
-		}
+		out.Links = append(out.Links, exp.Links...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(out.Edges, func(i, j int) bool { return out.Edges[i].ID < out.Edges[j].ID })
-	if len(out.Edges) > q.Limit {
-		out.Edges, out.Truncated = out.Edges[:q.Limit], true
+	slices.SortFunc(out.Links, func(a, b Link) int { return strings.Compare(a.ID, b.ID) })
+	out.Links = slices.CompactFunc(out.Links, func(a, b Link) bool { return a.ID == b.ID })
+	if len(out.Links) > q.Limit {
+		out.Links, out.Truncated = out.Links[:q.Limit], true
 	}
-	// Keep the nodes at the other ends of the edges kept.
-	frontier := make(map[string]bool, len(q.NodeIDs))
-	for _, id := range q.NodeIDs {
-		frontier[id] = true
-	}
-	kept := map[string]bool{}
-	for _, e := range out.Edges {
-		for _, pair := range [][2]string{{e.From, e.To}, {e.To, e.From}} {
-			if frontier[pair[0]] && nodes[pair[1]] != nil {
-				kept[pair[1]] = true
-			}
-		}
-	}
-	for id := range kept {
-		out.Nodes = append(out.Nodes, nodes[id])
-	}
-	sort.Slice(out.Nodes, func(i, j int) bool { return out.Nodes[i].ID < out.Nodes[j].ID })
 	return out, nil
 }
 
@@ -225,7 +249,7 @@ type Path struct {
 // step is how BFS reached a node: from a node over an edge.
 type step struct {
 	from string
-	edge *Edge
+	link Link
 }
 
 // ShortestPaths returns the shortest paths from q.From to q.To, at most
@@ -255,15 +279,11 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 	if err != nil {
 		return nil, err
 	}
-	nodes := map[string]*Node{}
-	for _, n := range ends {
-		nodes[n.ID] = n
-	}
-	if nodes[q.From] == nil || nodes[q.To] == nil {
+	if len(ends) == 0 || (len(ends) == 1 && q.From != q.To) {
 		return []Path{}, nil
 	}
 	if q.From == q.To {
-		return []Path{{Nodes: []*Node{nodes[q.From]}, Edges: []*Edge{}}}, nil
+		return []Path{{Nodes: ends[:1], Edges: []*Edge{}}}, nil
 	}
 	level := map[string]int{q.From: 0}
 	parents := map[string][]step{}
@@ -278,31 +298,28 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 		if exp.Truncated || len(level) > maxPathVisited {
 			return nil, Errorf(EINVALID, "The search for a path reached too much of the graph; narrow it with relationship types, a direction or a smaller maxDepth.")
 		}
-		for _, n := range exp.Nodes {
-			nodes[n.ID] = n
-		}
 		inFrontier := make(map[string]bool, len(frontier))
 		for _, id := range frontier {
 			inFrontier[id] = true
 		}
 		var next []string
-		for _, e := range exp.Edges { // ordered by ID
-			for _, pair := range [][2]string{{e.From, e.To}, {e.To, e.From}} {
+		for _, l := range exp.Links { // ordered by ID
+			for _, pair := range [][2]string{{l.From, l.To}, {l.To, l.From}} {
 				u, v := pair[0], pair[1]
-				if !inFrontier[u] || nodes[v] == nil {
+				if !inFrontier[u] {
 					continue
 				}
-				if q.Direction == DirectionOut && u != e.From || q.Direction == DirectionIn && u != e.To {
+				if q.Direction == DirectionOut && u != l.From || q.Direction == DirectionIn && u != l.To {
 					continue
 				}
-				if l, ok := level[v]; ok && l < depth {
+				if lv, ok := level[v]; ok && lv < depth {
 					continue
 				}
 				if _, ok := level[v]; !ok {
 					level[v] = depth
 					next = append(next, v)
 				}
-				parents[v] = append(parents[v], step{from: u, edge: e})
+				parents[v] = append(parents[v], step{from: u, link: l})
 				if v == q.To {
 					found = true
 				}
@@ -314,32 +331,92 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 	if !found {
 		return []Path{}, nil
 	}
-	var paths []Path
-	var walk func(id string, revNodes []string, revEdges []*Edge) bool
-	walk = func(id string, revNodes []string, revEdges []*Edge) bool {
+	var walks []walk
+	var visit func(id string, revNodes []string, revLinks []Link) bool
+	visit = func(id string, revNodes []string, revLinks []Link) bool {
 		revNodes = append(revNodes, id)
 		if id == q.From {
-			p := Path{}
-			for i := len(revNodes) - 1; i >= 0; i-- {
-				p.Nodes = append(p.Nodes, nodes[revNodes[i]])
-			}
-			for i := len(revEdges) - 1; i >= 0; i-- {
-				p.Edges = append(p.Edges, revEdges[i])
-			}
-			paths = append(paths, p)
-			return len(paths) < maxPathCandidates(q.MaxPaths)
+			w := walk{nodes: slices.Clone(revNodes), links: slices.Clone(revLinks)}
+			slices.Reverse(w.nodes)
+			slices.Reverse(w.links)
+			walks = append(walks, w)
+			return len(walks) < maxPathCandidates(q.MaxPaths)
 		}
 		for _, s := range parents[id] {
-			if !walk(s.from, revNodes, append(revEdges, s.edge)) {
+			if !visit(s.from, revNodes, append(revLinks, s.link)) {
 				return false
 			}
 		}
 		return true
 	}
-	walk(q.To, nil, nil)
-	sort.SliceStable(paths, func(i, j int) bool { return pathKey(paths[i]) < pathKey(paths[j]) })
-	if len(paths) > q.MaxPaths {
-		paths = paths[:q.MaxPaths]
+	visit(q.To, nil, nil)
+	sort.SliceStable(walks, func(i, j int) bool { return walks[i].key() < walks[j].key() })
+	if len(walks) > q.MaxPaths {
+		walks = walks[:q.MaxPaths]
+	}
+	return pathsOf(ctx, g, walks)
+}
+
+// walk is a path found by ShortestPaths, by IDs.
+type walk struct {
+	nodes []string
+	links []Link
+}
+
+// key orders walks by the IDs of their nodes and then of their links.
+func (w walk) key() string {
+	var b strings.Builder
+	for _, id := range w.nodes {
+		b.WriteString(id + "\x00")
+	}
+	b.WriteString("\x01")
+	for _, l := range w.links {
+		b.WriteString(l.ID + "\x00")
+	}
+	return b.String()
+}
+
+// pathsOf reads the nodes and relationships of walks and returns them as
+// paths.
+func pathsOf(ctx context.Context, g GraphReader, walks []walk) ([]Path, error) {
+	var ids []string
+	for _, w := range walks {
+		ids = append(ids, w.nodes...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	nodes, err := g.GetNodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	nodeByID := make(map[string]*Node, len(nodes))
+	for _, n := range nodes {
+		nodeByID[n.ID] = n
+	}
+	// At most MaxPaths walks of MaxPathDepth links: fewer nodes than
+	// MaxQueryIDs, so one call finds every link among them.
+	edges, err := g.EdgesAmong(ctx, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	edgeByID := make(map[string]*Edge, len(edges))
+	for _, e := range edges {
+		edgeByID[e.ID] = e
+	}
+	paths := make([]Path, 0, len(walks))
+	for _, w := range walks {
+		p := Path{Nodes: make([]*Node, len(w.nodes)), Edges: make([]*Edge, len(w.links))}
+		for i, id := range w.nodes {
+			if p.Nodes[i] = nodeByID[id]; p.Nodes[i] == nil {
+				return nil, Errorf(ECONFLICT, "The graph changed while the path was read; try again.")
+			}
+		}
+		for i, l := range w.links {
+			if p.Edges[i] = edgeByID[l.ID]; p.Edges[i] == nil {
+				return nil, Errorf(ECONFLICT, "The graph changed while the path was read; try again.")
+			}
+		}
+		paths = append(paths, p)
 	}
 	return paths, nil
 }
@@ -348,14 +425,5 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 // ordering of the first ones found is then exact only below that bound.
 func maxPathCandidates(n int) int { return max(n, 10000) }
 
-func pathKey(p Path) string {
-	k := ""
-	for _, n := range p.Nodes {
-		k += n.ID + "\x00"
-	}
-	k += "\x01"
-	for _, e := range p.Edges {
-		k += e.ID + "\x00"
-	}
-	return k
-}
+// Walks of pathsOf fit one GetNodes and one EdgesAmong call.
+const _ = uint(MaxQueryIDs - MaxPaths*(MaxPathDepth+1))

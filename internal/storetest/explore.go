@@ -34,14 +34,16 @@ import (
 //
 // Expand: a relationship qualifies when, seen from one of its ends in
 // NodeIDs in q.Direction, the node at its other end is of q.Kinds (any when
-// empty). When both ends are in NodeIDs, both ends can be other ends, so
-// given nodes may appear in Nodes; Nodes holds every other end through
-// which a returned relationship qualified, each once. Nodes belong to the
-// returned relationships only, not to those that Limit cut. A relationship
-// from a node to itself is returned once, and its node is its other end.
-// OUT and IN follow the stored direction, also of symmetric types. Limit is
-// 0..MaxExpandLimit; 0 returns no relationships, with Truncated saying
-// whether any qualify. Unknown IDs are ignored.
+// empty). It is returned once, as a Link (ID, type, ends), even when it
+// qualifies from both ends. A relationship from a node to itself is
+// returned once. OUT and IN follow the stored direction, also of symmetric
+// types. Limit is 0..MaxExpandLimit; 0 returns no links, with Truncated
+// saying whether any qualify. Unknown IDs are ignored.
+//
+// Neighbours: every other end through which a qualifying relationship
+// qualified (so given nodes appear when a relationship joins two given
+// nodes, and a loop's node is its own other end), each once, by ID, the
+// first Limit of them. Limit is 0..MaxExpandLimit.
 //
 // EdgesAmong: unknown and repeated IDs are ignored; a relationship from a
 // node of ids to itself is returned.
@@ -151,6 +153,37 @@ func expand(tb testing.TB, x emnkg.Explorer, q emnkg.ExpandQuery) *emnkg.Expansi
 	return e
 }
 
+func neighbours(tb testing.TB, x emnkg.Explorer, q emnkg.ExpandQuery) []string {
+	tb.Helper()
+	ids, err := x.Neighbours(tb.Context(), q)
+	if err != nil {
+		tb.Fatalf("Neighbours: %v", err)
+	}
+	if ids == nil {
+		tb.Fatalf("Neighbours returned nil")
+	}
+	return ids
+}
+
+// checkLinks checks that got holds exactly the links wantIDs in that order,
+// each matching its relationship in ref.
+func checkLinks(tb testing.TB, got []emnkg.Link, wantIDs []string, ref map[string]*emnkg.Edge) {
+	tb.Helper()
+	ids := make([]string, len(got))
+	for i, l := range got {
+		ids[i] = l.ID
+	}
+	if !slices.Equal(ids, wantIDs) {
+		tb.Errorf("link IDs:\n got  %q\n want %q", ids, wantIDs)
+		return
+	}
+	for _, l := range got {
+		if e := ref[l.ID]; e == nil || l != (emnkg.Link{ID: e.ID, Type: e.Type, From: e.From, To: e.To}) {
+			tb.Errorf("link %+v does not match relationship %+v", l, e)
+		}
+	}
+}
+
 func edgesAmong(tb testing.TB, x emnkg.Explorer, ids []string, types []emnkg.RelType) []*emnkg.Edge {
 	tb.Helper()
 	es, err := x.EdgesAmong(tb.Context(), ids, types)
@@ -234,9 +267,12 @@ func testExploreEmpty(t *testing.T, x emnkg.Explorer) {
 	if ns := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"a"}, Limit: 10}); len(ns) != 0 {
 		t.Errorf("SearchCandidates: got %q", nodeIDs(ns))
 	}
-	e := expand(t, x, emnkg.ExpandQuery{NodeIDs: []string{"syn-country-at"}, Direction: emnkg.DirectionBoth, Limit: 10})
-	if len(e.Edges) != 0 || len(e.Nodes) != 0 || e.Truncated {
+	eq := emnkg.ExpandQuery{NodeIDs: []string{"syn-country-at"}, Direction: emnkg.DirectionBoth, Limit: 10}
+	if e := expand(t, x, eq); len(e.Links) != 0 || e.Truncated {
 		t.Errorf("Expand: got %+v", e)
+	}
+	if ids := neighbours(t, x, eq); len(ids) != 0 {
+		t.Errorf("Neighbours: got %q", ids)
 	}
 	if es := edgesAmong(t, x, []string{"syn-country-at", "syn-net-emn"}, nil); len(es) != 0 {
 		t.Errorf("EdgesAmong: got %q", edgeIDList(es))
@@ -458,7 +494,9 @@ func testSearchReindex(t *testing.T, s emnkg.Store, x emnkg.Explorer) {
 // Expand and EdgesAmong.
 
 // expandCase is one Expand row. The wanted relationships and nodes are
-// sets, in any order: the answer must list them by ID.
+// sets, in any order: the answer must list them by ID. The nodes are the
+// other ends of the wanted relationships, which Neighbours returns when the
+// case is not truncated.
 type expandCase struct {
 	name      string
 	q         emnkg.ExpandQuery
@@ -549,10 +587,18 @@ func testExpand(t *testing.T, x emnkg.Explorer, ref *index) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := expand(t, x, tt.q)
-			checkEdges(t, got.Edges, sorted(tt.edges), ref.edges)
-			checkNodes(t, got.Nodes, sorted(tt.nodes), ref.nodes)
+			checkLinks(t, got.Links, sorted(tt.edges), ref.edges)
 			if got.Truncated != tt.truncated {
 				t.Errorf("Truncated = %v, want %v", got.Truncated, tt.truncated)
+			}
+			all := tt.q
+			all.Limit = emnkg.MaxExpandLimit
+			full := neighbours(t, x, all)
+			if want := sorted(tt.nodes); !tt.truncated && !slices.Equal(full, want) {
+				t.Errorf("Neighbours:\n got  %q\n want %q", full, want)
+			}
+			if ids, want := neighbours(t, x, tt.q), full[:min(len(full), tt.q.Limit)]; !slices.Equal(ids, want) {
+				t.Errorf("Neighbours with limit %d:\n got  %q\n want %q", tt.q.Limit, ids, want)
 			}
 		})
 	}
@@ -587,6 +633,11 @@ func testExpandInvalid(t *testing.T, x emnkg.Explorer) {
 			checkCode(t, err, emnkg.EINVALID)
 			if err == nil {
 				t.Errorf("got %+v", e)
+			}
+			ids, err := x.Neighbours(t.Context(), tt.q)
+			checkCode(t, err, emnkg.EINVALID)
+			if err == nil {
+				t.Errorf("Neighbours: got %q", ids)
 			}
 		})
 	}

@@ -289,8 +289,8 @@ func (m *MemStore) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyR
 
 // Changes lists the audit records that match q, oldest first.
 func (m *MemStore) Changes(ctx context.Context, q emnkg.ChangeQuery) (*emnkg.ChangePage, error) {
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
-		return nil, err
+	if q.Limit < 0 || q.Limit > emnkg.MaxPageSize {
+		return nil, invalid("The limit must be between 0 and %d.", emnkg.MaxPageSize)
 	}
 	if q.AfterSeq < 0 {
 		return nil, invalid("AfterSeq cannot be negative.")

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -17,45 +16,6 @@ import (
 var _ emnkg.Explorer = (*MemStore)(nil)
 
 func invalid(format string, args ...any) error { return emnkg.Errorf(emnkg.EINVALID, format, args...) }
-
-func checkKinds(ks []emnkg.Kind) error {
-	for _, k := range ks {
-		if !k.Valid() {
-			return invalid("Unknown node kind %q.", k)
-		}
-	}
-	return nil
-}
-
-func checkTypes(ts []emnkg.RelType) error {
-	for _, t := range ts {
-		if _, ok := emnkg.LookupRel(t); !ok {
-			return invalid("Unknown relationship type %q.", t)
-		}
-	}
-	return nil
-}
-
-func checkDirection(d emnkg.Direction) error {
-	if !d.Valid() {
-		return invalid("Unknown direction %q.", d)
-	}
-	return nil
-}
-
-func checkLimit(limit, maxLimit int) error {
-	if limit < 0 || limit > maxLimit {
-		return invalid("The limit must be between 0 and %d.", maxLimit)
-	}
-	return nil
-}
-
-func checkPage(offset, limit int) error {
-	if offset < 0 || offset > math.MaxInt32 {
-		return invalid("Offset out of range.")
-	}
-	return checkLimit(limit, emnkg.MaxPageSize)
-}
 
 // kindIn reports whether k is one of ks, or ks is empty.
 func kindIn(ks []emnkg.Kind, k emnkg.Kind) bool { return len(ks) == 0 || slices.Contains(ks, k) }
@@ -111,16 +71,8 @@ func (m *MemStore) adjacencyLocked() map[string][]*emnkg.Edge {
 // SearchCandidates returns the nodes, by ID, in whose search document
 // every token starts a word.
 func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
-	if err := checkLimit(q.Limit, emnkg.MaxSearchLimit); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return nil, err
-	}
-	for _, tok := range q.Tokens {
-		if ws := emnkg.Tokenize(tok); len(ws) != 1 || ws[0] != tok {
-			return nil, invalid("Search tokens must be folded words, as Tokenize returns them.")
-		}
 	}
 	if err := m.check(ctx); err != nil {
 		return nil, err
@@ -153,76 +105,77 @@ func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidate
 	return out, nil
 }
 
-// Expand returns the qualifying relationships of the given nodes and the
-// nodes at their other ends.
+// linksLocked returns the qualifying links of q (ignoring its limit), by ID,
+// and the other ends each reaches.
+func (m *MemStore) linksLocked(q emnkg.ExpandQuery) ([]emnkg.Link, [][]string) {
+	seeds := map[string]bool{}
+	for _, id := range q.NodeIDs {
+		seeds[id] = true
+	}
+	var links []emnkg.Link
+	var ends [][]string
+	for _, e := range m.sortedEdgesLocked() {
+		if !typeIn(q.Types, e.Type) {
+			continue
+		}
+		var reached []string
+		for _, seed := range []string{e.From, e.To} {
+			if !seeds[seed] {
+				continue
+			}
+			if other, ok := others(e, seed, q.Direction); ok && kindIn(q.Kinds, m.nodes[other].Kind) {
+				reached = append(reached, other)
+			}
+		}
+		if len(reached) > 0 {
+			links = append(links, emnkg.Link{ID: e.ID, Type: e.Type, From: e.From, To: e.To})
+			ends = append(ends, reached)
+		}
+	}
+	return links, ends
+}
+
+// Expand returns the qualifying links of the given nodes, by ID.
 func (m *MemStore) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
-	if err := checkDirection(q.Direction); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return nil, err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return nil, err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxExpandLimit); err != nil {
-		return nil, err
-	}
-	if len(q.NodeIDs) > emnkg.MaxQueryIDs {
-		return nil, invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
 	}
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	seeds := map[string]bool{}
-	for _, id := range q.NodeIDs {
-		seeds[id] = true
-	}
-	res := &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}
-	reached := map[string]bool{}
-	for _, e := range m.sortedEdgesLocked() {
-		if !typeIn(q.Types, e.Type) {
-			continue
-		}
-		var ends []string
-		for _, seed := range []string{e.From, e.To} {
-			if !seeds[seed] {
-				continue
-			}
-			if other, ok := others(e, seed, q.Direction); ok && kindIn(q.Kinds, m.nodes[other].Kind) {
-				ends = append(ends, other)
-			}
-		}
-		if len(ends) == 0 {
-			continue
-		}
-		if len(res.Edges) == q.Limit {
-			res.Truncated = true
-			break
-		}
-		res.Edges = append(res.Edges, copyEdge(e))
-		for _, id := range ends {
-			reached[id] = true
-		}
-	}
-	for _, n := range m.sortedNodesLocked() {
-		if reached[n.ID] {
-			res.Nodes = append(res.Nodes, copyNode(n))
-		}
-	}
+	links, _ := m.linksLocked(q)
+	res := &emnkg.Expansion{Links: []emnkg.Link{}, Truncated: len(links) > q.Limit}
+	res.Links = append(res.Links, links[:min(len(links), q.Limit)]...)
 	return res, nil
+}
+
+// Neighbours returns the other ends of the qualifying links, by ID.
+func (m *MemStore) Neighbours(ctx context.Context, q emnkg.ExpandQuery) ([]string, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := m.check(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	_, ends := m.linksLocked(q)
+	ids := []string{}
+	for _, reached := range ends {
+		ids = append(ids, reached...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return ids[:min(len(ids), q.Limit)], nil
 }
 
 // EdgesAmong returns the relationships of the given types between nodes of
 // ids, by ID.
 func (m *MemStore) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
-	if err := checkTypes(types); err != nil {
+	if err := emnkg.ValidateEdgesAmong(ids, types); err != nil {
 		return nil, err
-	}
-	if len(ids) > emnkg.MaxQueryIDs {
-		return nil, invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
 	}
 	if err := m.check(ctx); err != nil {
 		return nil, err
@@ -242,54 +195,10 @@ func (m *MemStore) EdgesAmong(ctx context.Context, ids []string, types []emnkg.R
 	return out, nil
 }
 
-// singleHop reports whether a relationship step is one relationship.
-func singleHop(r emnkg.RelStep) bool {
-	return (r.MinHops == 0 && r.MaxHops == 0) || (r.MinHops == 1 && r.MaxHops == 1)
-}
-
-func validatePattern(q emnkg.PatternQuery) error {
-	if len(q.NodeSteps) == 0 {
-		return invalid("A pattern needs a node step.")
-	}
-	if len(q.RelSteps) > emnkg.MaxPatternSteps {
-		return invalid("A pattern has at most %d relationship steps.", emnkg.MaxPatternSteps)
-	}
-	if len(q.NodeSteps) != len(q.RelSteps)+1 {
-		return invalid("A pattern alternates node and relationship steps, starting and ending with a node.")
-	}
-	for _, n := range q.NodeSteps {
-		defs := emnkg.NodeProps("")
-		if n.Kind != "" {
-			if !n.Kind.Valid() {
-				return invalid("Unknown node kind %q.", n.Kind)
-			}
-			defs = emnkg.NodeProps(n.Kind)
-		}
-		if len(n.IDs) > emnkg.MaxQueryIDs {
-			return invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
-		}
-		if err := emnkg.ValidateFilter(n.Filter, defs); err != nil {
-			return err
-		}
-	}
-	for _, r := range q.RelSteps {
-		if err := checkTypes(r.Types); err != nil {
-			return err
-		}
-		if err := checkDirection(r.Direction); err != nil {
-			return err
-		}
-		if !singleHop(r) && (r.MinHops < 0 || r.MaxHops < 1 || r.MinHops > r.MaxHops || r.MaxHops > emnkg.MaxPatternHops) {
-			return invalid("Hops must satisfy 0 <= min <= max <= %d.", emnkg.MaxPatternHops)
-		}
-	}
-	return checkPage(q.Offset, q.Limit)
-}
-
 // MatchPattern enumerates every match of the pattern (relationships used
 // at most once per match), keeps the distinct rows and pages them.
 func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.PatternPage, error) {
-	if err := validatePattern(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if err := m.check(ctx); err != nil {
@@ -319,7 +228,7 @@ func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emn
 			return
 		}
 		r := q.RelSteps[step]
-		if singleHop(r) {
+		if r.SingleHop() {
 			for _, e := range adj[at] {
 				if used[e.ID] || !typeIn(r.Types, e.Type) {
 					continue
@@ -392,61 +301,6 @@ func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emn
 	return page, nil
 }
 
-// checkGroupField checks that field may group nodes of kind.
-func checkGroupField(kind emnkg.Kind, field string) error {
-	if field == "id" {
-		return nil
-	}
-	d, ok := emnkg.LookupProp(emnkg.NodeProps(kind), field)
-	if !ok || !d.Filterable {
-		return emnkg.FieldErrorf(emnkg.EINVALID, field, "Cannot group %s nodes by %q.", kind, field)
-	}
-	return nil
-}
-
-func validateFacets(q emnkg.FacetQuery) error {
-	if !q.Kind.Valid() {
-		return invalid("Unknown node kind %q.", q.Kind)
-	}
-	if len(q.GroupBy) < 1 || len(q.GroupBy) > 2 {
-		return invalid("Group by one or two keys.")
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
-		return err
-	}
-	if err := emnkg.ValidateFilter(q.Filter, emnkg.NodeProps(q.Kind)); err != nil {
-		return err
-	}
-	for _, k := range q.GroupBy {
-		if k.Via == nil {
-			if err := checkGroupField(q.Kind, k.Field); err != nil {
-				return err
-			}
-			continue
-		}
-		h := k.Via
-		def, ok := emnkg.LookupRel(h.Type)
-		if !ok {
-			return invalid("Unknown relationship type %q.", h.Type)
-		}
-		if err := checkDirection(h.Direction); err != nil {
-			return err
-		}
-		if !h.Kind.Valid() {
-			return invalid("Unknown node kind %q.", h.Kind)
-		}
-		outOK := h.Direction != emnkg.DirectionIn && def.Allows(q.Kind, h.Kind)
-		inOK := h.Direction != emnkg.DirectionOut && def.Allows(h.Kind, q.Kind)
-		if !outOK && !inOK {
-			return invalid("A %s relationship never joins a %s to a %s that way.", h.Type, q.Kind, h.Kind)
-		}
-		if err := checkGroupField(h.Kind, k.Field); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // groupValues returns the distinct values a node takes for a group key.
 func (m *MemStore) groupValues(n *emnkg.Node, k emnkg.GroupKey, adj map[string][]*emnkg.Edge) []any {
 	if k.Via == nil {
@@ -503,7 +357,7 @@ func compareGroupValues(a, b []any) int {
 
 // Facets counts the nodes of a kind by the values of one or two keys.
 func (m *MemStore) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
-	if err := validateFacets(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if err := m.check(ctx); err != nil {
@@ -557,13 +411,8 @@ func (m *MemStore) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.Face
 // LanguageCoverage counts the nodes of a kind with a value of a
 // multilingual property, by language.
 func (m *MemStore) LanguageCoverage(ctx context.Context, kind emnkg.Kind, property string) ([]emnkg.FacetBucket, error) {
-	if !kind.Valid() {
-		return nil, invalid("Unknown node kind %q.", kind)
-	}
-	if !slices.ContainsFunc(emnkg.NodeProps(kind), func(d emnkg.PropDef) bool {
-		return d.Multilingual && d.Name == property
-	}) {
-		return nil, emnkg.FieldErrorf(emnkg.EINVALID, property, "%q is not a multilingual property of %s.", property, kind)
+	if err := emnkg.ValidateLanguageCoverage(kind, property); err != nil {
+		return nil, err
 	}
 	if err := m.check(ctx); err != nil {
 		return nil, err
@@ -592,16 +441,7 @@ func (m *MemStore) LanguageCoverage(ctx context.Context, kind emnkg.Kind, proper
 
 // Degrees ranks nodes by their number of relationships.
 func (m *MemStore) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeDegree, error) {
-	if err := checkKinds(q.Kinds); err != nil {
-		return nil, err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return nil, err
-	}
-	if err := checkDirection(q.Direction); err != nil {
-		return nil, err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if err := m.check(ctx); err != nil {
