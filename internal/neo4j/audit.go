@@ -43,9 +43,6 @@ func auditSchema() []schemaItem {
 	}
 }
 
-// versionKey is the key of a node's version in audit records.
-const versionKey = "_version"
-
 // encodeTime returns the stored form of t: nanoseconds since the Unix
 // epoch. Times that do not fit (before 1678 or after 2262) are refused.
 func encodeTime(t time.Time) (int64, error) {
@@ -101,8 +98,8 @@ func decodeState(r *emnkg.ChangeRecord, v any) (map[string]any, error) {
 	var version any
 	if isNode {
 		defs = emnkg.NodeProps(r.TargetKind)
-		version = raw[versionKey]
-		delete(raw, versionKey)
+		version = raw[emnkg.VersionKey]
+		delete(raw, emnkg.VersionKey)
 	}
 	props, err := emnkg.NormalizeProps(defs, raw)
 	if err != nil {
@@ -110,7 +107,7 @@ func decodeState(r *emnkg.ChangeRecord, v any) (map[string]any, error) {
 	}
 	if isNode {
 		if n, ok := version.(json.Number); ok {
-			if props[versionKey], err = n.Int64(); err != nil {
+			if props[emnkg.VersionKey], err = n.Int64(); err != nil {
 				return nil, fmt.Errorf("neo4j: audit record %d: version: %w", r.Seq, err)
 			}
 		}

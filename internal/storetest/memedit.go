@@ -5,9 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
@@ -17,208 +15,57 @@ import (
 
 var _ emnkg.Editor = (*MemStore)(nil)
 
-// editWork is a change set being applied to copies of the store's maps,
-// which replace the store's only when every change succeeded.
-type editWork struct {
-	cs      emnkg.ChangeSet
-	nodes   map[string]*emnkg.Node
-	edges   map[string]*emnkg.Edge
-	records []emnkg.ChangeRecord
+// memChangeTx is the emnkg.ChangeTx of MemStore: copies of the store's
+// maps, which replace the store's only when every change succeeded.
+type memChangeTx struct {
+	nodes map[string]*emnkg.Node
+	edges map[string]*emnkg.Edge
 }
 
-// nodeState is a node's properties with its version, as audit records
-// hold them.
-func nodeState(n *emnkg.Node) map[string]any {
-	p := copyProps(n.Props)
-	p["_version"] = n.Version
-	return p
+// Node returns a copy of the node with this ID, or nil.
+func (w *memChangeTx) Node(_ context.Context, id string) (*emnkg.Node, error) {
+	if n, ok := w.nodes[id]; ok {
+		return copyNode(n), nil
+	}
+	return nil, nil
 }
 
-func (w *editWork) record(op emnkg.ChangeOp, r emnkg.ChangeRecord) {
-	r.Time, r.Actor, r.Op = w.cs.Time, w.cs.Actor, op
-	w.records = append(w.records, r)
+// Edge returns a copy of the relationship with this ID, or nil.
+func (w *memChangeTx) Edge(_ context.Context, id string, _ emnkg.RelType) (*emnkg.Edge, error) {
+	if e, ok := w.edges[id]; ok {
+		return copyEdge(e), nil
+	}
+	return nil, nil
 }
 
-func (w *editWork) recordNode(op emnkg.ChangeOp, before, after *emnkg.Node) {
-	r := emnkg.ChangeRecord{}
-	if before != nil {
-		r.TargetID, r.TargetKind, r.Before = before.ID, before.Kind, nodeState(before)
-	}
-	if after != nil {
-		r.TargetID, r.TargetKind, r.After = after.ID, after.Kind, nodeState(after)
-	}
-	w.record(op, r)
-}
-
-func (w *editWork) recordEdge(op emnkg.ChangeOp, before, after *emnkg.Edge) {
-	e := after
-	if e == nil {
-		e = before
-	}
-	r := emnkg.ChangeRecord{TargetID: e.ID, RelType: e.Type, From: e.From, To: e.To}
-	if before != nil {
-		r.Before = copyProps(before.Props)
-	}
-	if after != nil {
-		r.After = copyProps(after.Props)
-	}
-	w.record(op, r)
-}
-
-// storedNode returns the node a change targets, checking its ID, kind and
-// expected version.
-func (w *editWork) storedNode(c emnkg.Change) (*emnkg.Node, error) {
-	if !emnkg.ValidNodeID(c.NodeID) {
-		return nil, emnkg.FieldErrorf(emnkg.EINVALID, "id", "Invalid node ID %q.", c.NodeID)
-	}
-	if c.Kind != "" && !c.Kind.Valid() {
-		return nil, invalid("Unknown node kind %q.", c.Kind)
-	}
-	n, ok := w.nodes[c.NodeID]
-	if !ok {
-		return nil, emnkg.Errorf(emnkg.ENOTFOUND, "Node %s does not exist.", c.NodeID)
-	}
-	if c.Kind != "" && c.Kind != n.Kind {
-		return nil, emnkg.Errorf(emnkg.ECONFLICT, "Node %s is a %s, not a %s.", n.ID, n.Kind, c.Kind)
-	}
-	return n, nil
-}
-
-func checkVersion(c emnkg.Change, n *emnkg.Node) error {
-	if c.ExpectedVersion != 0 && c.ExpectedVersion != n.Version {
-		return emnkg.Errorf(emnkg.ECONFLICT, "Node %s is at version %d, not %d.", n.ID, n.Version, c.ExpectedVersion)
-	}
+// WriteNode stores a copy of n.
+func (w *memChangeTx) WriteNode(_ context.Context, n *emnkg.Node, _ bool) error {
+	w.nodes[n.ID] = copyNode(n)
 	return nil
 }
 
-func (w *editWork) apply(c emnkg.Change) error {
-	switch c.Op {
-	case emnkg.OpCreateNode, emnkg.OpUpsertNode:
-		if !emnkg.ValidNodeID(c.NodeID) {
-			return emnkg.FieldErrorf(emnkg.EINVALID, "id", "Invalid node ID %q.", c.NodeID)
-		}
-		if !c.Kind.Valid() {
-			return invalid("Unknown node kind %q.", c.Kind)
-		}
-		props, err := emnkg.NormalizeProps(emnkg.NodeProps(c.Kind), c.Props)
-		if err != nil {
-			return err
-		}
-		old, exists := w.nodes[c.NodeID]
-		n := &emnkg.Node{ID: c.NodeID, Kind: c.Kind, Version: 1, Props: props}
-		if exists {
-			if c.Op == emnkg.OpCreateNode {
-				return emnkg.Errorf(emnkg.ECONFLICT, "Node %s exists.", c.NodeID)
-			}
-			if old.Kind != c.Kind {
-				return emnkg.Errorf(emnkg.ECONFLICT, "Node %s is a %s, not a %s.", old.ID, old.Kind, c.Kind)
-			}
-			if err := checkVersion(c, old); err != nil {
-				return err
-			}
-			n.Version = old.Version + 1
-		} else {
-			old = nil
-		}
-		w.nodes[n.ID] = n
-		w.recordNode(c.Op, old, n)
-	case emnkg.OpUpdateNode:
-		old, err := w.storedNode(c)
-		if err != nil {
-			return err
-		}
-		defs := emnkg.NodeProps(old.Kind)
-		set := map[string]any{}
-		props := copyProps(old.Props)
-		for k, v := range c.Props {
-			if v != nil {
-				set[k] = v
-				continue
-			}
-			if _, ok := emnkg.LookupProp(defs, k); !ok {
-				return emnkg.FieldErrorf(emnkg.EINVALID, k, "Unknown property %q.", k)
-			}
-			delete(props, k)
-		}
-		norm, err := emnkg.NormalizeProps(defs, set)
-		if err != nil {
-			return err
-		}
-		maps.Copy(props, norm)
-		if err := checkVersion(c, old); err != nil {
-			return err
-		}
-		n := &emnkg.Node{ID: old.ID, Kind: old.Kind, Version: old.Version + 1, Props: props}
-		w.nodes[n.ID] = n
-		w.recordNode(c.Op, old, n)
-	case emnkg.OpDeleteNode:
-		old, err := w.storedNode(c)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(c, old); err != nil {
-			return err
-		}
-		var touching []*emnkg.Edge
-		for _, e := range w.edges {
-			if e.From == old.ID || e.To == old.ID {
-				touching = append(touching, e)
-			}
-		}
-		slices.SortFunc(touching, func(a, b *emnkg.Edge) int { return strings.Compare(a.ID, b.ID) })
-		for _, e := range touching {
+// DeleteNode removes the node and its relationships.
+func (w *memChangeTx) DeleteNode(_ context.Context, id string) ([]*emnkg.Edge, error) {
+	var touching []*emnkg.Edge
+	for _, e := range w.edges {
+		if e.From == id || e.To == id {
+			touching = append(touching, e)
 			delete(w.edges, e.ID)
-			w.recordEdge(c.Op, e, nil)
 		}
-		delete(w.nodes, old.ID)
-		w.recordNode(c.Op, old, nil)
-	case emnkg.OpLink:
-		e := c.Edge
-		if e == nil {
-			return invalid("LINK needs a relationship.")
-		}
-		def, ok := emnkg.LookupRel(e.Type)
-		if !ok {
-			return invalid("Unknown relationship type %q.", e.Type)
-		}
-		if e.ID == "" || len(e.ID) > 400 || !utf8.ValidString(e.ID) {
-			return invalid("Invalid relationship ID.")
-		}
-		props, err := emnkg.NormalizeProps(emnkg.EdgeProps(), e.Props)
-		if err != nil {
-			return err
-		}
-		from, fok := w.nodes[e.From]
-		to, tok := w.nodes[e.To]
-		if !fok || !tok {
-			return emnkg.Errorf(emnkg.ENOTFOUND, "Relationship %s ends at a node that does not exist.", e.ID)
-		}
-		if !def.Allows(from.Kind, to.Kind) {
-			return invalid("A %s relationship cannot join a %s to a %s.", e.Type, from.Kind, to.Kind)
-		}
-		old, exists := w.edges[e.ID]
-		if exists && (old.Type != e.Type || old.From != e.From || old.To != e.To) {
-			return emnkg.Errorf(emnkg.ECONFLICT, "Relationship %s is stored with other ends.", e.ID)
-		}
-		if !exists {
-			old = nil
-		}
-		ne := &emnkg.Edge{ID: e.ID, Type: e.Type, From: e.From, To: e.To, Props: props}
-		w.edges[ne.ID] = ne
-		w.recordEdge(c.Op, old, ne)
-	case emnkg.OpUnlink:
-		if c.Edge == nil || c.Edge.ID == "" {
-			return invalid("UNLINK needs a relationship ID.")
-		}
-		old, ok := w.edges[c.Edge.ID]
-		if !ok {
-			return emnkg.Errorf(emnkg.ENOTFOUND, "Relationship %s does not exist.", c.Edge.ID)
-		}
-		delete(w.edges, old.ID)
-		w.recordEdge(c.Op, old, nil)
-	default:
-		return invalid("Unknown change operation %q.", c.Op)
 	}
+	delete(w.nodes, id)
+	return touching, nil
+}
+
+// WriteEdge stores a copy of e.
+func (w *memChangeTx) WriteEdge(_ context.Context, e *emnkg.Edge, _ bool) error {
+	w.edges[e.ID] = copyEdge(e)
+	return nil
+}
+
+// DeleteEdge removes e.
+func (w *memChangeTx) DeleteEdge(_ context.Context, e *emnkg.Edge) error {
+	delete(w.edges, e.ID)
 	return nil
 }
 
@@ -232,57 +79,28 @@ func copyRecord(r emnkg.ChangeRecord) emnkg.ChangeRecord {
 	return r
 }
 
-// Apply applies the changes in order to copies of the store's maps and
-// keeps them, with the audit records, only when all succeed.
+// Apply applies the changes in order, by emnkg.ApplyChanges, to copies of
+// the store's maps and keeps them, with the audit records, only when all
+// succeed.
 func (m *MemStore) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyResult, error) {
-	switch {
-	case cs.Actor == "":
-		return nil, invalid("A change set needs an actor.")
-	case cs.Time.IsZero():
-		return nil, invalid("A change set needs a time.")
-	case len(cs.Changes) == 0:
-		return nil, invalid("A change set needs changes.")
+	if err := cs.Validate(); err != nil {
+		return nil, err
 	}
 	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	w := &editWork{cs: cs, nodes: maps.Clone(m.nodes), edges: maps.Clone(m.edges)}
-	var nodeIDs, edgeIDs []string
-	for _, c := range cs.Changes {
-		if err := w.apply(c); err != nil {
-			return nil, err
-		}
-		switch c.Op {
-		case emnkg.OpLink:
-			edgeIDs = append(edgeIDs, c.Edge.ID)
-		case emnkg.OpUnlink:
-		default:
-			nodeIDs = append(nodeIDs, c.NodeID)
-		}
+	w := &memChangeTx{nodes: maps.Clone(m.nodes), edges: maps.Clone(m.edges)}
+	res, err := emnkg.ApplyChanges(ctx, w, cs)
+	if err != nil {
+		return nil, err
 	}
 	m.nodes, m.edges = w.nodes, w.edges
-	res := &emnkg.ApplyResult{Nodes: []*emnkg.Node{}, Edges: []*emnkg.Edge{}, Records: []emnkg.ChangeRecord{}}
-	for _, r := range w.records {
+	for i := range res.Records {
 		m.seq++
-		r.Seq = m.seq
-		m.records = append(m.records, r)
-		res.Records = append(res.Records, copyRecord(r))
-	}
-	for _, id := range nodeIDs {
-		var n *emnkg.Node
-		if stored, ok := m.nodes[id]; ok {
-			n = copyNode(stored)
-		}
-		res.Nodes = append(res.Nodes, n)
-	}
-	for _, id := range edgeIDs {
-		var e *emnkg.Edge
-		if stored, ok := m.edges[id]; ok {
-			e = copyEdge(stored)
-		}
-		res.Edges = append(res.Edges, e)
+		res.Records[i].Seq = m.seq
+		m.records = append(m.records, copyRecord(res.Records[i]))
 	}
 	return res, nil
 }
