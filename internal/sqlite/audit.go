@@ -42,8 +42,8 @@ func (s *Store) decodeState(r *emnkg.ChangeRecord, text sql.NullString) (map[str
 	isNode := r.RelType == ""
 	if isNode {
 		defs = s.nodeDefsOf(r.TargetKind)
-		version = raw[versionKey]
-		delete(raw, versionKey)
+		version = raw[emnkg.VersionKey]
+		delete(raw, emnkg.VersionKey)
 	}
 	props, err := emnkg.NormalizeProps(defs, raw)
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Store) decodeState(r *emnkg.ChangeRecord, text sql.NullString) (map[str
 			if err != nil {
 				return nil, wrapf(err, "stored audit record %d: version", r.Seq)
 			}
-			props[versionKey] = v
+			props[emnkg.VersionKey] = v
 		}
 	}
 	return props, nil
@@ -132,8 +132,8 @@ func changesQuery(q emnkg.ChangeQuery) (string, []any, error) {
 
 // Changes lists the audit records that match q, oldest first.
 func (s *Store) Changes(ctx context.Context, q emnkg.ChangeQuery) (*emnkg.ChangePage, error) {
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
-		return nil, err
+	if q.Limit < 0 || q.Limit > emnkg.MaxPageSize {
+		return nil, invalid("The limit must be between 0 and %d.", emnkg.MaxPageSize)
 	}
 	if q.AfterSeq < 0 {
 		return nil, invalid("AfterSeq cannot be negative.")

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"math"
 	"slices"
 	"strings"
 
@@ -14,52 +13,6 @@ var _ emnkg.Explorer = (*Store)(nil)
 
 // invalid returns an EINVALID error.
 func invalid(format string, args ...any) error { return emnkg.Errorf(emnkg.EINVALID, format, args...) }
-
-func checkKinds(ks []emnkg.Kind) error {
-	for _, k := range ks {
-		if !k.Valid() {
-			return invalid("Unknown node kind %q.", k)
-		}
-	}
-	return nil
-}
-
-func checkTypes(ts []emnkg.RelType) error {
-	for _, t := range ts {
-		if _, ok := emnkg.LookupRel(t); !ok {
-			return invalid("Unknown relationship type %q.", t)
-		}
-	}
-	return nil
-}
-
-func checkDirection(d emnkg.Direction) error {
-	if !d.Valid() {
-		return invalid("Unknown direction %q.", d)
-	}
-	return nil
-}
-
-func checkLimit(limit, maxLimit int) error {
-	if limit < 0 || limit > maxLimit {
-		return invalid("The limit must be between 0 and %d.", maxLimit)
-	}
-	return nil
-}
-
-func checkPage(offset, limit int) error {
-	if offset < 0 || offset > math.MaxInt32 {
-		return invalid("Offset out of range.")
-	}
-	return checkLimit(limit, emnkg.MaxPageSize)
-}
-
-func checkIDs(ids []string) error {
-	if len(ids) > emnkg.MaxQueryIDs {
-		return invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
-	}
-	return nil
-}
 
 // edgeColumns are the columns of a relationship, from the table aliased e,
 // in the order newEdge takes them.
@@ -74,91 +27,101 @@ func (s *Store) newEdge(id, typ, src, dst, props string) (*emnkg.Edge, error) {
 	return &emnkg.Edge{ID: id, Type: emnkg.RelType(typ), From: src, To: dst, Props: p}, nil
 }
 
-// hopBranch returns the SELECT of the relationships that leave (this =
-// "src") or enter (this = "dst") the nodes of the JSON list bound at list,
-// under the condition cond on e: their columns and which end is the other
-// one (1 for dst, 0 for src).
-func hopBranch(list, this, cond string) string {
-	side := "0"
-	if this == "src" {
-		side = "1"
+// hopFrom returns the FROM clause of the relationships e that leave (this
+// = "src") or enter (this = "dst") the nodes of the JSON list bound at
+// list, of the types that typeCond accepts, read from the covering index
+// of that end (edges_src_type_dst or edges_dst_type_src), never from the
+// table. When kindCond is not "" the node n at the other end is joined
+// (searched in nodes_kind by kind and ID, reading the index only) and
+// kindCond is the WHERE clause.
+func hopFrom(list, this, typeCond, kindCond string) string {
+	from := ` FROM json_each(` + list + `) AS s
+		CROSS JOIN edges AS e ON e.` + this + ` = s.value AND ` + typeCond
+	if kindCond != "" {
+		from += ` CROSS JOIN nodes AS n ON n.id = e.` + otherEnd(this) + ` WHERE ` + kindCond
 	}
-	return `SELECT ` + edgeColumns + `, ` + side + ` AS side
-		FROM json_each(` + list + `) AS s
-		CROSS JOIN edges AS e ON e.` + this + ` = s.value AND ` + cond
+	return from
 }
 
-// hopBranches returns the UNION ALL of the hop branches of a direction. In
-// BOTH a relationship from a node to itself is found by the first branch
-// only.
-func hopBranches(list string, dir emnkg.Direction, cond string) string {
+// sortedIDs returns the distinct IDs of ids in order, so that the indexes
+// are searched in key order and neighbouring keys share pages.
+func sortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// hopEnds returns the ends ("src", "dst") from which a direction follows
+// relationships.
+func hopEnds(dir emnkg.Direction) []string {
 	switch dir {
 	case emnkg.DirectionOut:
-		return hopBranch(list, "src", cond)
+		return []string{"src"}
 	case emnkg.DirectionIn:
-		return hopBranch(list, "dst", cond)
+		return []string{"dst"}
 	}
-	return hopBranch(list, "src", cond) + " UNION ALL " + hopBranch(list, "dst", cond+" AND e.src <> e.dst")
+	return []string{"src", "dst"}
 }
 
-// expandQuery returns the SQL of Expand. Its rows are (edge columns, side
-// of the other end) ordered by edge ID: one row per qualifying
-// (relationship, other end) pair, so at most two per relationship, and at
-// most 2*(limit+1) rows, enough to tell limit+1 relationships apart (the
-// rows of the first limit relationships all come within the first
-// 2*limit). Each relationship's row is read once, through the (src, type)
-// and (dst, type) indexes.
+// otherEnd returns the column of the other end of a relationship seen from
+// the end this.
+func otherEnd(this string) string {
+	if this == "src" {
+		return "dst"
+	}
+	return "src"
+}
+
+// hopConds returns the bound type condition on e and, when q has kinds,
+// the kind condition on n ("" without kinds: the other end exists, so it
+// need not be read).
+func (b *builder) hopConds(q emnkg.ExpandQuery) (typeCond, kindCond string, err error) {
+	if typeCond, err = b.typeIn("e.type", q.Types); err != nil {
+		return "", "", err
+	}
+	if len(q.Kinds) > 0 {
+		if kindCond, err = b.kindIn("n.kind", q.Kinds); err != nil {
+			return "", "", err
+		}
+	}
+	return typeCond, kindCond, nil
+}
+
+// expandQuery returns the SQL of Expand. Its rows are the links (id, type,
+// src, dst) of the qualifying (relationship, seed end) pairs, ordered by
+// link ID: at most two rows per relationship (one per end among seeds, a
+// loop included), so the first 2*(limit+1) rows hold the first limit+1
+// relationships. Only the covering indexes are read.
 func expandQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
 	var b builder
 	list, err := b.idList(seeds)
 	if err != nil {
 		return "", nil, err
 	}
-	types, err := b.typeIn("e.type", q.Types)
+	typeCond, kindCond, err := b.hopConds(q)
 	if err != nil {
 		return "", nil, err
 	}
-	kinds, err := b.kindIn("n.kind", q.Kinds)
-	if err != nil {
-		return "", nil, err
+	var branches []string
+	for _, this := range hopEnds(q.Direction) {
+		branches = append(branches, `SELECT e.id AS id, e.type AS type, e.src AS src, e.dst AS dst`+
+			hopFrom(list, this, typeCond, kindCond))
 	}
-	join := ""
-	if len(q.Kinds) > 0 {
-		// Without kinds the other end need not be read: it exists.
-		join = " CROSS JOIN nodes AS n ON n.id = CASE h.side WHEN 1 THEN h.dst ELSE h.src END"
-	}
-	query := `SELECT h.id, h.type, h.src, h.dst, h.props, h.side
-	FROM (` + hopBranches(list, q.Direction, types) + `) AS h` + join + `
-	WHERE ` + kinds + ` ORDER BY h.id LIMIT ` + b.arg(2*int64(q.Limit)+2)
+	query := `SELECT h.id, h.type, h.src, h.dst FROM (` + strings.Join(branches, " UNION ALL ") + `) AS h
+		ORDER BY h.id LIMIT ` + b.arg(2*int64(q.Limit)+2)
 	return query, b.args, nil
 }
 
-func validateExpand(q emnkg.ExpandQuery) error {
-	if err := checkDirection(q.Direction); err != nil {
-		return err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxExpandLimit); err != nil {
-		return err
-	}
-	return checkIDs(q.NodeIDs)
-}
-
-// Expand returns the qualifying relationships of the given nodes, by ID,
-// and the nodes at their other ends. Two queries in one read transaction:
-// the relationships (through the (src, type) and (dst, type) indexes) and
-// then the nodes they reach.
+// Expand returns the qualifying links of the given nodes, by ID, in one
+// query that reads the covering indexes of the relationships' ends (and of
+// the nodes' kinds when q.Kinds is given), never a relationship's
+// properties.
 func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
-	if err := validateExpand(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	res := &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}
-	seeds := uniqueIDs(q.NodeIDs)
+	res := &emnkg.Expansion{Links: []emnkg.Link{}}
+	seeds := sortedIDs(q.NodeIDs)
 	if len(seeds) == 0 {
 		return res, nil
 	}
@@ -166,88 +129,116 @@ func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansi
 	if err != nil {
 		return nil, err
 	}
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		reached, err := s.expandEdges(ctx, tx, res, q.Limit, query, args)
-		if err != nil {
-			return err
-		}
-		res.Nodes, err = s.nodesByID(ctx, tx, reached)
-		return err
-	})
+	err = s.read(ctx, func(tx *sql.Tx) error { return readLinks(ctx, tx, res, q.Limit, query, args) })
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// expandEdges reads the rows of expandQuery into res and returns the other
-// ends of the relationships kept.
-func (s *Store) expandEdges(ctx context.Context, tx *sql.Tx, res *emnkg.Expansion, limit int, query string, args []any) ([]string, error) {
+// readLinks reads the rows of expandQuery into res: each link once, at
+// most limit of them, and whether more exist.
+func readLinks(ctx context.Context, tx *sql.Tx, res *emnkg.Expansion, limit int, query string, args []any) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, wrapf(err, "expand")
+		return wrapf(err, "expand")
 	}
 	defer rows.Close()
-	var reached []string
-	seen := make(map[string]struct{})
-	last := ""
+	var l emnkg.Link
+	var typ string
 	for rows.Next() {
-		var eid, typ, src, dst, props string
-		var side int64
-		if err := rows.Scan(&eid, &typ, &src, &dst, &props, &side); err != nil {
-			return nil, wrapf(err, "expand")
+		if err := rows.Scan(&l.ID, &typ, &l.From, &l.To); err != nil {
+			return wrapf(err, "expand")
 		}
-		other := src
-		if side == 1 {
-			other = dst
+		if n := len(res.Links); n > 0 && res.Links[n-1].ID == l.ID {
+			continue
 		}
-		if eid != last {
-			if len(res.Edges) == limit {
-				res.Truncated = true
-				break
-			}
-			e, err := s.newEdge(eid, typ, src, dst, props)
-			if err != nil {
-				return nil, err
-			}
-			res.Edges = append(res.Edges, e)
-			last = eid
+		if len(res.Links) == limit {
+			res.Truncated = true
+			break
 		}
-		if _, dup := seen[other]; !dup {
-			seen[other] = struct{}{}
-			reached = append(reached, other)
-		}
+		l.Type = emnkg.RelType(typ)
+		res.Links = append(res.Links, l)
 	}
-	return reached, wrapf(rows.Err(), "expand")
+	return wrapf(rows.Err(), "expand")
 }
 
-// nodesByID returns the stored nodes among ids (which are unique), ordered
-// by ID. The IDs are looked up in order, so that neighbouring keys share
-// index pages, and come back in that order.
-func (s *Store) nodesByID(ctx context.Context, tx *sql.Tx, ids []string) ([]*emnkg.Node, error) {
-	if len(ids) == 0 {
-		return []*emnkg.Node{}, nil
-	}
-	slices.Sort(ids)
-	list, err := encodeJSON(ids)
+// neighboursQuery returns the SQL of Neighbours: the other ends of the
+// qualifying relationships, read from the covering indexes of the
+// relationships' ends, grouped (which sorts them by ID) and cut at the
+// limit. With kinds, the kind of each group's end is checked in nodes_kind
+// (named, or SQLite would read the node's row through the primary key) as
+// the groups come out in ID order, so only the ends up to the limit are
+// looked up.
+func neighboursQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
+	var b builder
+	list, err := b.idList(seeds)
 	if err != nil {
-		return nil, invalid("Invalid node IDs.")
+		return "", nil, err
 	}
-	ns, err := s.queryNodes(ctx, tx, "read nodes",
-		`SELECT `+nodeColumns+` FROM json_each(?1) AS j CROSS JOIN nodes AS n ON n.id = j.value`, []any{list})
+	typeCond, kindCond, err := b.hopConds(q)
+	if err != nil {
+		return "", nil, err
+	}
+	var branches []string
+	for _, this := range hopEnds(q.Direction) {
+		branches = append(branches, `SELECT e.`+otherEnd(this)+` AS id`+hopFrom(list, this, typeCond, ""))
+	}
+	having := ""
+	if kindCond != "" {
+		having = ` HAVING EXISTS (SELECT 1 FROM nodes AS n INDEXED BY nodes_kind WHERE n.id = h.id AND ` + kindCond + `)`
+	}
+	query := `SELECT h.id FROM (` + strings.Join(branches, " UNION ALL ") + `) AS h
+		GROUP BY h.id` + having + ` ORDER BY h.id LIMIT ` + b.arg(int64(q.Limit))
+	return query, b.args, nil
+}
+
+// Neighbours returns the other ends of the qualifying relationships of the
+// given nodes, each once, by ID, at most q.Limit of them, in one query
+// that reads indexes only.
+func (s *Store) Neighbours(ctx context.Context, q emnkg.ExpandQuery) ([]string, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	out := []string{}
+	seeds := sortedIDs(q.NodeIDs)
+	if len(seeds) == 0 || q.Limit == 0 {
+		return out, nil
+	}
+	query, args, err := neighboursQuery(q, seeds)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ns, func(a, b *emnkg.Node) int { return strings.Compare(a.ID, b.ID) })
-	return ns, nil
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return wrapf(err, "neighbours")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return wrapf(err, "neighbours")
+			}
+			out = append(out, id)
+		}
+		return wrapf(rows.Err(), "neighbours")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// edgesAmongQuery returns the SQL of EdgesAmong: the rowids of the
-// relationships leaving the nodes of ids (from the (src, type) index) and
-// those of the relationships entering them (from the (dst, type) index)
-// are intersected, reading the indexes only, and just the relationships in
-// both are read from the table. A hub among ids costs index entries, not
-// rows.
+// edgesAmongQuery returns the SQL of EdgesAmong. The relationships
+// leaving the nodes of ids are read from the covering index
+// edges_src_type_dst, each kept when its other end is in ids too (a lookup
+// in a temporary index of ids, built once), and only the relationships kept
+// are read from the table. A hub among ids costs index entries, not rows,
+// and the relationships entering the nodes are never read. The unary + on
+// x.dst keeps SQLite from seeking edges_dst_type_src once per pair of
+// IDs, which costs len(ids)² searches. The rows come in rowid order, the
+// order in which they are read; EdgesAmong sorts them by ID.
 func edgesAmongQuery(ids []string, types []emnkg.RelType) (string, []any, error) {
 	var b builder
 	list, err := b.idList(ids)
@@ -258,26 +249,20 @@ func edgesAmongQuery(ids []string, types []emnkg.RelType) (string, []any, error)
 	if err != nil {
 		return "", nil, err
 	}
-	yt := strings.ReplaceAll(xt, "x.type", "y.type")
 	query := `SELECT ` + edgeColumns + ` FROM edges AS e WHERE e.rowid IN (
 		SELECT x.rowid FROM json_each(` + list + `) AS s CROSS JOIN edges AS x ON x.src = s.value AND ` + xt + `
-		INTERSECT
-		SELECT y.rowid FROM json_each(` + list + `) AS s CROSS JOIN edges AS y ON y.dst = s.value AND ` + yt + `)
-		ORDER BY e.id`
+		WHERE +x.dst IN (SELECT d.value FROM json_each(` + list + `) AS d))`
 	return query, b.args, nil
 }
 
 // EdgesAmong returns the relationships of the given types (all when empty)
 // whose two ends are in ids, by ID.
 func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
-	if err := checkTypes(types); err != nil {
-		return nil, err
-	}
-	if err := checkIDs(ids); err != nil {
+	if err := emnkg.ValidateEdgesAmong(ids, types); err != nil {
 		return nil, err
 	}
 	out := []*emnkg.Edge{}
-	ids = uniqueIDs(ids)
+	ids = sortedIDs(ids)
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -292,6 +277,7 @@ func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelT
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(out, func(a, b *emnkg.Edge) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -319,8 +305,8 @@ func (s *Store) queryEdges(ctx context.Context, tx *sql.Tx, what, query string, 
 }
 
 // degreesQuery returns the SQL of Degrees. The relationships are counted
-// per end with GROUP BY, each end from its own index (edges_src_type,
-// edges_dst_type: read in order, so the groups stream without a sort); in
+// per end with GROUP BY, each end from its own index (edges_src_type_dst,
+// edges_dst_type_src: read in order, so the groups stream without a sort); in
 // BOTH a node's degree is its outgoing plus its incoming count minus its
 // loops (edges_loops), so that a loop counts once. The degrees are ranked
 // on narrow rows, the kinds checked through nodes_kind, and only the nodes
@@ -362,16 +348,7 @@ func degreesQuery(q emnkg.DegreeQuery) (string, []any, error) {
 // Degrees ranks nodes by their number of relationships, highest first,
 // ties by ID; nodes without relationships are left out.
 func (s *Store) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeDegree, error) {
-	if err := checkKinds(q.Kinds); err != nil {
-		return nil, err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return nil, err
-	}
-	if err := checkDirection(q.Direction); err != nil {
-		return nil, err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	out := []emnkg.NodeDegree{}
@@ -409,23 +386,12 @@ func (s *Store) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeD
 	return out, nil
 }
 
-// multilingual reports whether property is the name of a multilingual
-// property of kind.
-func multilingual(kind emnkg.Kind, property string) bool {
-	return slices.ContainsFunc(emnkg.NodeProps(kind), func(d emnkg.PropDef) bool {
-		return d.Multilingual && d.Name == property
-	})
-}
-
 // LanguageCoverage counts, per language, the nodes of kind that have a key
 // of the multilingual property in that language, by language code. The
 // keys come from json_each over the nodes' properties.
 func (s *Store) LanguageCoverage(ctx context.Context, kind emnkg.Kind, property string) ([]emnkg.FacetBucket, error) {
-	if !kind.Valid() {
-		return nil, invalid("Unknown node kind %q.", kind)
-	}
-	if !multilingual(kind, property) {
-		return nil, emnkg.FieldErrorf(emnkg.EINVALID, property, "%q is not a multilingual property of %s.", property, kind)
+	if err := emnkg.ValidateLanguageCoverage(kind, property); err != nil {
+		return nil, err
 	}
 	prefix := property + "_"
 	out := []emnkg.FacetBucket{}

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -42,17 +44,39 @@ func explorePlanCases(t *testing.T) []planCase {
 	sq, sa, err := searchQuery(emnkg.SearchCandidatesQuery{Tokens: []string{"synthetic", "te"}, Kinds: []emnkg.Kind{term}, Limit: 10})
 	add("search", sq, sa, err, requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
 	for _, dir := range []emnkg.Direction{emnkg.DirectionOut, emnkg.DirectionIn, emnkg.DirectionBoth} {
-		eq, ea, err := expandQuery(emnkg.ExpandQuery{Direction: dir, Types: ut, Kinds: []emnkg.Kind{term, doc}, Limit: 10}, docs)
-		add("expand "+string(dir), eq, ea, err, nil)
-		eq, ea, err = expandQuery(emnkg.ExpandQuery{Direction: dir, Limit: 10}, terms)
-		add("expand all types "+string(dir), eq, ea, err, nil)
+		ends := endIndexes(dir)
+		for _, q := range []emnkg.ExpandQuery{
+			{Direction: dir, Limit: 10},
+			{Direction: dir, Types: ut, Limit: 10},
+			{Direction: dir, Types: []emnkg.RelType{emnkg.RelUsesTerm, emnkg.RelRejectedTerm}, Limit: 10},
+			{Direction: dir, Kinds: []emnkg.Kind{term}, Limit: 10},
+			{Direction: dir, Types: ut, Kinds: []emnkg.Kind{term, doc}, Limit: 10},
+		} {
+			name := fmt.Sprintf("%s types=%d kinds=%d", dir, len(q.Types), len(q.Kinds))
+			kinds := 0
+			if len(q.Kinds) > 0 {
+				kinds = len(ends)
+			}
+			eq, ea, err := expandQuery(q, docs)
+			add("expand "+name, eq, ea, err, indexesOnly(ends, kinds))
+			eq, ea, err = expandQuery(q, terms)
+			add("expand from terms "+name, eq, ea, err, indexesOnly(ends, kinds))
+			nq, na, err := neighboursQuery(q, docs)
+			add("neighbours "+name, nq, na, err, indexesOnly(ends, min(kinds, 1)))
+			nq, na, err = neighboursQuery(q, terms)
+			add("neighbours from terms "+name, nq, na, err, indexesOnly(ends, min(kinds, 1)))
+		}
 	}
-	aq, aa, err := edgesAmongQuery(append(docs, terms...), nil)
-	add("edges among", aq, aa, err, requireSteps("SEARCH x USING COVERING INDEX edges_src_type (src=?)",
-		"SEARCH y USING COVERING INDEX edges_dst_type (dst=?)", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"))
-	aq, aa, err = edgesAmongQuery(append(docs, terms...), ut)
-	add("edges among types", aq, aa, err, requireSteps("SEARCH x USING COVERING INDEX edges_src_type (src=? AND type=?)",
-		"SEARCH y USING COVERING INDEX edges_dst_type (dst=? AND type=?)"))
+	among := append(docs, terms...)
+	aq, aa, err := edgesAmongQuery(among, nil)
+	add("edges among", aq, aa, err, both(requireSteps("SEARCH x USING COVERING INDEX edges_src_type_dst (src=?)",
+		"SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), forbidSteps("SEARCH y ", "SEARCH x USING COVERING INDEX edges_dst")))
+	aq, aa, err = edgesAmongQuery(among, ut)
+	add("edges among types", aq, aa, err, both(requireSteps("SEARCH x USING COVERING INDEX edges_src_type_dst (src=? AND type=?)",
+		"SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), forbidSteps("SEARCH y ", "SEARCH x USING COVERING INDEX edges_dst")))
+	aq, aa, err = edgesAmongQuery(among, []emnkg.RelType{emnkg.RelUsesTerm, emnkg.RelRejectedTerm})
+	add("edges among two types", aq, aa, err, both(requireSteps("SEARCH x USING COVERING INDEX edges_src_type_dst (src=? AND type=?)",
+		"SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), forbidSteps("SEARCH y ", "SEARCH x USING COVERING INDEX edges_dst")))
 
 	year := &emnkg.Filter{Field: "year", Op: emnkg.OpGte, Value: int64(2000)}
 	pattern("pattern from the first step", emnkg.PatternQuery{
@@ -113,6 +137,74 @@ func explorePlanCases(t *testing.T) []planCase {
 	return cases
 }
 
+// endIndexes returns the covering indexes of the relationships' ends that a
+// hop in direction dir reads.
+func endIndexes(dir emnkg.Direction) []string {
+	switch dir {
+	case emnkg.DirectionOut:
+		return []string{"edges_src_type_dst"}
+	case emnkg.DirectionIn:
+		return []string{"edges_dst_type_src"}
+	}
+	return []string{"edges_src_type_dst", "edges_dst_type_src"}
+}
+
+// indexesOnly returns the check of an Expand or Neighbours plan: the
+// relationships are searched in the covering indexes ends (once each),
+// the kinds of the other ends in nodes_kind (kinds times), and no table
+// is read.
+func indexesOnly(ends []string, kinds int) func([]string) string {
+	return func(steps []string) string {
+		count := map[string]int{}
+		for _, st := range steps {
+			st = strings.TrimSpace(st)
+			if !strings.HasPrefix(st, "SEARCH ") {
+				continue
+			}
+			f := strings.Fields(st)
+			if len(f) < 6 || f[2] != "USING" || f[3] != "COVERING" || f[4] != "INDEX" {
+				return "reads a table: " + st
+			}
+			count[f[1]+" "+f[5]]++
+		}
+		want := map[string]int{}
+		for _, ix := range ends {
+			want["e "+ix]++
+		}
+		if kinds > 0 {
+			want["n nodes_kind"] = kinds
+		}
+		if !maps.Equal(count, want) {
+			return fmt.Sprintf("searches %v, want %v", count, want)
+		}
+		return ""
+	}
+}
+
+// forbidSteps returns a check that no step starts with any of bad.
+func forbidSteps(bad ...string) func([]string) string {
+	return func(steps []string) string {
+		for _, st := range steps {
+			for _, b := range bad {
+				if strings.HasPrefix(strings.TrimSpace(st), b) {
+					return "step " + st
+				}
+			}
+		}
+		return ""
+	}
+}
+
+// both returns a check that passes when a and b pass.
+func both(a, b func([]string) string) func([]string) string {
+	return func(steps []string) string {
+		if msg := a(steps); msg != "" {
+			return msg
+		}
+		return b(steps)
+	}
+}
+
 // requireSteps returns a check that every one of want starts some step.
 func requireSteps(want ...string) func([]string) string {
 	return func(steps []string) string {
@@ -166,8 +258,8 @@ func badStep(name, step string, subs map[string]bool) bool {
 			return false
 		}
 		// Degrees counts every relationship, reading an index.
-		return !strings.HasPrefix(name, "degrees") || !(strings.Contains(step, "USING COVERING INDEX edges_src_type") ||
-			strings.Contains(step, "USING COVERING INDEX edges_dst_type") || strings.Contains(step, "USING INDEX edges_loops"))
+		return !strings.HasPrefix(name, "degrees") || !(strings.Contains(step, "USING COVERING INDEX edges_src_type_dst") ||
+			strings.Contains(step, "USING COVERING INDEX edges_dst_type_src") || strings.Contains(step, "USING INDEX edges_loops"))
 	case strings.HasPrefix(step, "SEARCH "):
 		return !strings.Contains(step, "=?") && !strings.Contains(step, ">?")
 	}

@@ -188,6 +188,9 @@ func (q *randomQueries) compare(t *testing.T, i int, s *Store, m *storetest.MemS
 		got, err1 := s.Expand(ctx, eq)
 		want, err2 := m.Expand(ctx, eq)
 		differ(t, fmt.Sprintf("Expand %+v", eq), got, want, err1, err2)
+		gotIDs, err1 := s.Neighbours(ctx, eq)
+		wantIDs, err2 := m.Neighbours(ctx, eq)
+		differ(t, fmt.Sprintf("Neighbours %+v", eq), gotIDs, wantIDs, err1, err2)
 	case 1:
 		ids, types := q.ids(2+q.r.IntN(10)), q.types(q.r.IntN(3))
 		got, err1 := s.EdgesAmong(ctx, ids, types)

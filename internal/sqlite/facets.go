@@ -9,71 +9,6 @@ import (
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
-// groupField returns the type of the values of a group key's field on
-// nodes of kind: "id" or a filterable property (never a list).
-func groupField(kind emnkg.Kind, field string) (emnkg.PropType, error) {
-	if field == "id" {
-		return emnkg.PropString, nil
-	}
-	d, ok := emnkg.LookupProp(emnkg.NodeProps(kind), field)
-	if !ok || !d.Filterable {
-		return 0, emnkg.FieldErrorf(emnkg.EINVALID, field, "Cannot group %s nodes by %q.", kind, field)
-	}
-	return d.Type, nil
-}
-
-// validateHop checks the hop of a group key from nodes of kind.
-func validateHop(kind emnkg.Kind, h *emnkg.Hop) error {
-	def, ok := emnkg.LookupRel(h.Type)
-	if !ok {
-		return invalid("Unknown relationship type %q.", h.Type)
-	}
-	if err := checkDirection(h.Direction); err != nil {
-		return err
-	}
-	if !h.Kind.Valid() {
-		return invalid("Unknown node kind %q.", h.Kind)
-	}
-	outOK := h.Direction != emnkg.DirectionIn && def.Allows(kind, h.Kind)
-	inOK := h.Direction != emnkg.DirectionOut && def.Allows(h.Kind, kind)
-	if !outOK && !inOK {
-		return invalid("A %s relationship never joins a %s to a %s that way.", h.Type, kind, h.Kind)
-	}
-	return nil
-}
-
-// validateFacets checks q and returns the value type of each group key.
-func validateFacets(q emnkg.FacetQuery) ([]emnkg.PropType, error) {
-	if !q.Kind.Valid() {
-		return nil, invalid("Unknown node kind %q.", q.Kind)
-	}
-	if len(q.GroupBy) < 1 || len(q.GroupBy) > 2 {
-		return nil, invalid("Group by one or two keys.")
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
-		return nil, err
-	}
-	if err := emnkg.ValidateFilter(q.Filter, emnkg.NodeProps(q.Kind)); err != nil {
-		return nil, err
-	}
-	types := make([]emnkg.PropType, len(q.GroupBy))
-	for i, k := range q.GroupBy {
-		kind := q.Kind
-		if k.Via != nil {
-			if err := validateHop(q.Kind, k.Via); err != nil {
-				return nil, err
-			}
-			kind = k.Via.Kind
-		}
-		t, err := groupField(kind, k.Field)
-		if err != nil {
-			return nil, err
-		}
-		types[i] = t
-	}
-	return types, nil
-}
-
 // viaValues returns the SELECT of the distinct (node ID, value) pairs of a
 // group key with a hop: the value of the field of each related node of the
 // hop's kind, for each node of base.
@@ -138,7 +73,7 @@ func facetsQuery(q emnkg.FacetQuery) (string, []any, error) {
 // Facets counts the nodes of a kind that pass the filter, grouped by one
 // or two keys, in SQL.
 func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
-	types, err := validateFacets(q)
+	types, err := q.KeyTypes()
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func migrations() []migration {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}}
+	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}}
 }
 
 // migrationV2 adds the full-text index of the nodes' search documents, the
@@ -118,6 +118,23 @@ func migrationV2() []string {
 			revoked_at TEXT
 		) STRICT`,
 		`CREATE INDEX IF NOT EXISTS api_keys_created ON api_keys (created_at, id)`,
+	}
+}
+
+// migrationV3 lets traversals read indexes only. Each end of a
+// relationship gets a covering index holding the other end and the
+// relationship's ID: Expand reads the links (id, type, src, dst) of a node
+// from it and Neighbours the other ends, never the table and its
+// properties. They replace the (src, type) and (dst, type) indexes of
+// version 1, of which they are extensions, so every query that searched
+// those searches these. (The kinds of Expand and Neighbours are checked
+// in nodes_kind, by kind and ID.)
+func migrationV3() []string {
+	return []string{
+		`CREATE INDEX IF NOT EXISTS edges_src_type_dst ON edges (src, type, dst, id)`,
+		`CREATE INDEX IF NOT EXISTS edges_dst_type_src ON edges (dst, type, src, id)`,
+		`DROP INDEX IF EXISTS edges_src_type`,
+		`DROP INDEX IF EXISTS edges_dst_type`,
 	}
 }
 

@@ -13,14 +13,15 @@ import (
 //
 // A pattern without variable-length steps becomes one flat join: a nodes
 // alias nI per node step and an edges alias eJ per relationship step, each
-// relationship found from a node already bound next to it through the
-// (src, type) or (dst, type) index (both, OR-ed, in BOTH), and the node at
-// its other end by ID. Every match is then a distinct row, so no DISTINCT
-// is needed. The join starts from the step pinned to the fewest IDs, else
-// from the first step, whose nodes then come in ID order so that SQLite
-// sorts only the rows of each first node and stops at the end of the page;
-// CROSS JOIN keeps that order. The page is sorted on the matches' IDs, and
-// the nodes' and relationships' columns are read for its rows only.
+// relationship found from a node already bound next to it by its end and
+// type in edges_src_type_dst or edges_dst_type_src (both, OR-ed, in BOTH),
+// and the node at its other end by ID. Every match is then a distinct row,
+// so no DISTINCT is needed. The join starts from the step pinned to the
+// fewest IDs, else from the first step, whose nodes then come in ID order
+// so that SQLite sorts only the rows of each first node and stops at the
+// end of the page; CROSS JOIN keeps that order. The page is sorted on the
+// matches' IDs, and the nodes' and relationships' columns are read for its
+// rows only.
 //
 // A variable-length step cuts the join in segments. What the steps before
 // it bound becomes a CTE (pJ), from which a recursive CTE (wJ) walks up to
@@ -48,49 +49,6 @@ import (
 // kinds and relationship types, which costs far more than the page of a
 // pattern whose ORDER BY the join follows and which stops early.
 const planFence = "CROSS JOIN json_each('[0]') AS fence"
-
-// singleHop reports whether a relationship step is one relationship.
-func singleHop(r emnkg.RelStep) bool {
-	return (r.MinHops == 0 && r.MaxHops == 0) || (r.MinHops == 1 && r.MaxHops == 1)
-}
-
-// validatePattern checks the shape, kinds, types, directions, hops,
-// filters (against the properties of each step's kind, the common ones
-// when the kind is empty) and the page of a pattern.
-func validatePattern(q emnkg.PatternQuery) error {
-	if len(q.NodeSteps) == 0 {
-		return invalid("A pattern needs a node step.")
-	}
-	if len(q.RelSteps) > emnkg.MaxPatternSteps {
-		return invalid("A pattern has at most %d relationship steps.", emnkg.MaxPatternSteps)
-	}
-	if len(q.NodeSteps) != len(q.RelSteps)+1 {
-		return invalid("A pattern alternates node and relationship steps, starting and ending with a node.")
-	}
-	for _, n := range q.NodeSteps {
-		if n.Kind != "" && !n.Kind.Valid() {
-			return invalid("Unknown node kind %q.", n.Kind)
-		}
-		if err := checkIDs(n.IDs); err != nil {
-			return err
-		}
-		if err := emnkg.ValidateFilter(n.Filter, emnkg.NodeProps(n.Kind)); err != nil {
-			return err
-		}
-	}
-	for _, r := range q.RelSteps {
-		if err := checkTypes(r.Types); err != nil {
-			return err
-		}
-		if err := checkDirection(r.Direction); err != nil {
-			return err
-		}
-		if !singleHop(r) && (r.MinHops < 0 || r.MaxHops < 1 || r.MinHops > r.MaxHops || r.MaxHops > emnkg.MaxPatternHops) {
-			return invalid("Hops must satisfy 0 <= min <= max <= %d.", emnkg.MaxPatternHops)
-		}
-	}
-	return checkPage(q.Offset, q.Limit)
-}
 
 // patternSQL is a compiled pattern.
 type patternSQL struct {
@@ -129,7 +87,7 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 	// variable-length step.
 	last := len(q.RelSteps)
 	for j, r := range q.RelSteps {
-		if !singleHop(r) {
+		if !r.SingleHop() {
 			c.hasVar = true
 			last = min(last, j)
 		}
@@ -150,7 +108,7 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 	}
 	for j := last; j < len(q.RelSteps); j++ {
 		var err error
-		if r := q.RelSteps[j]; singleHop(r) {
+		if r := q.RelSteps[j]; r.SingleHop() {
 			err = c.singleStep(j, j, j+1)
 		} else {
 			err = c.varStep(j, r)
@@ -443,7 +401,7 @@ func (c *compiler) finish() *patternSQL {
 // Rows are ordered by the IDs of their nodes step by step, then by the IDs
 // of their single-hop relationships.
 func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.PatternPage, error) {
-	if err := validatePattern(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	ps, err := compilePattern(q)
@@ -480,7 +438,7 @@ func (s *Store) patternRows(ctx context.Context, tx *sql.Tx, q emnkg.PatternQuer
 	defer rows.Close()
 	nNodes, nEdges := len(q.NodeSteps), 0
 	for _, r := range q.RelSteps {
-		if singleHop(r) {
+		if r.SingleHop() {
 			nEdges++
 		}
 	}
@@ -512,7 +470,7 @@ func (s *Store) patternRows(ctx context.Context, tx *sql.Tx, q emnkg.PatternQuer
 		}
 		k := 0
 		for j, r := range q.RelSteps {
-			if !singleHop(r) {
+			if !r.SingleHop() {
 				continue
 			}
 			base := 4*nNodes + 5*k

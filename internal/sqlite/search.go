@@ -115,24 +115,6 @@ func plainProps(text string) map[string]any {
 	return plainValues(raw)
 }
 
-// validateSearch checks a SearchCandidatesQuery: every token must be one
-// folded word exactly as emnkg.Tokenize returns it, so that no full-text
-// query syntax can reach FTS5.
-func validateSearch(q emnkg.SearchCandidatesQuery) error {
-	if err := checkLimit(q.Limit, emnkg.MaxSearchLimit); err != nil {
-		return err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return err
-	}
-	for _, tok := range q.Tokens {
-		if ws := emnkg.Tokenize(tok); len(ws) != 1 || ws[0] != tok {
-			return emnkg.Errorf(emnkg.EINVALID, "Search tokens must be folded words, as Tokenize returns them.")
-		}
-	}
-	return nil
-}
-
 // matchExpr returns the FTS5 query of tokens: each a quoted prefix query,
 // all of them required. Tokens hold letters and digits only, so quoting is
 // a second line of defence.
@@ -167,7 +149,7 @@ func searchQuery(q emnkg.SearchCandidatesQuery) (string, []any, error) {
 // SearchCandidates returns up to q.Limit nodes, by ID, in whose search
 // document every token starts a word. The full-text index answers.
 func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
-	if err := validateSearch(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	out := []*emnkg.Node{}

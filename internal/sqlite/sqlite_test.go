@@ -853,7 +853,8 @@ func TestQueryPlans(t *testing.T) {
 				bad := strings.HasPrefix(step, "SCAN") && !strings.HasPrefix(step, "SCAN r VIRTUAL TABLE") &&
 					!strings.HasPrefix(step, "SCAN (subquery") && step != "SCAN c"
 				switch {
-				case strings.HasPrefix(step, "SEARCH e USING INDEX"):
+				case strings.HasPrefix(step, "SEARCH e USING COVERING INDEX edges_src_type_dst "),
+					strings.HasPrefix(step, "SEARCH e USING COVERING INDEX edges_dst_type_src "):
 					bad = !strings.Contains(step, "(src=? AND type=?)") && !strings.Contains(step, "(dst=? AND type=?)")
 				case strings.HasPrefix(step, "SEARCH o "):
 					bad = !strings.Contains(step, "(id=?)")
