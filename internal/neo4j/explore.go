@@ -3,7 +3,6 @@ package neo4j
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -12,57 +11,22 @@ import (
 )
 
 // This file holds the graph queries of emnkg.Explorer other than search,
-// patterns and facets: Expand, EdgesAmong, Degrees and LanguageCoverage.
-// The rules where the contracts leave a point open are those of
-// storetest.RunExplorer.
+// patterns and facets: Expand, Neighbours, EdgesAmong, Degrees and
+// LanguageCoverage. Each validates its query with the domain's methods
+// (emnkg.ExpandQuery.Validate and the like) before it builds any Cypher,
+// and runs one query in one read transaction. The rules where the
+// contracts leave a point open are those of storetest.RunExplorer.
 
 var _ emnkg.Explorer = (*Store)(nil)
 
 // invalid returns an EINVALID error.
 func invalid(format string, args ...any) error { return emnkg.Errorf(emnkg.EINVALID, format, args...) }
 
-func checkKinds(ks []emnkg.Kind) error {
-	for _, k := range ks {
-		if !k.Valid() {
-			return invalid("Unknown node kind %q.", k)
-		}
-	}
-	return nil
-}
-
-func checkTypes(ts []emnkg.RelType) error {
-	for _, t := range ts {
-		if _, ok := emnkg.LookupRel(t); !ok {
-			return invalid("Unknown relationship type %q.", t)
-		}
-	}
-	return nil
-}
-
-func checkDirection(d emnkg.Direction) error {
-	if !d.Valid() {
-		return invalid("Unknown direction %q.", d)
-	}
-	return nil
-}
-
+// checkLimit checks a limit against its maximum (audit.go's queries; the
+// graph queries validate through the emnkg queries' methods).
 func checkLimit(limit, maxLimit int) error {
 	if limit < 0 || limit > maxLimit {
 		return invalid("The limit must be between 0 and %d.", maxLimit)
-	}
-	return nil
-}
-
-func checkPage(offset, limit int) error {
-	if offset < 0 || offset > math.MaxInt32 {
-		return invalid("Offset out of range.")
-	}
-	return checkLimit(limit, emnkg.MaxPageSize)
-}
-
-func checkIDs(ids []string) error {
-	if len(ids) > emnkg.MaxQueryIDs {
-		return invalid("At most %d node IDs may be given at once.", emnkg.MaxQueryIDs)
 	}
 	return nil
 }
@@ -121,131 +85,191 @@ func uniqueIDs(ids []string) []string {
 	return out
 }
 
-func validateExpand(q emnkg.ExpandQuery) error {
-	if err := checkDirection(q.Direction); err != nil {
-		return err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxExpandLimit); err != nil {
-		return err
-	}
-	return checkIDs(q.NodeIDs)
+// seekIDs returns the clause that binds v to each stored node whose ID is
+// in the list parameter $ids, by seeks in the ID constraint's index.
+func seekIDs(v string) string {
+	return "MATCH (" + v + ":" + nodeLabel + ")" + idHint(v) + " WHERE " + v + ".id IN $ids"
 }
 
-// Expand returns the qualifying relationships of the given nodes (at most
-// q.Limit, by ID) and the nodes at their other ends, in one read
-// transaction of two queries. The first looks the given IDs up in the ID
-// constraint's index and returns their relationships with the other end
-// of each, ordered by relationship ID: a relationship between two given
-// nodes comes once from each (both its ends may be other ends), so
-// 2*(q.Limit+1) rows hold the first q.Limit+1 relationships. The second
-// reads the other ends of the kept relationships by ID. Both return one
-// record holding a list, which Bolt streams much faster than many small
-// records; and the nodes are not collected in the first query, which would
-// make Neo4j account for the list of relationships once per row.
+// kindsPredicate returns " WHERE v:A|B" for validated kinds, or "" when
+// there are none.
+func kindsPredicate(v string, ks []emnkg.Kind) string {
+	if len(ks) == 0 {
+		return ""
+	}
+	return " WHERE " + v + ":" + labelExpr(ks)
+}
+
+// Expand returns the qualifying links of the given nodes, at most q.Limit
+// of them by ID, in one query of one read transaction. The given nodes are
+// looked up in the ID constraint's index and their relationships expanded
+// (by type, in the query's direction); DISTINCT keeps a relationship that
+// qualifies from both its ends (or is a loop) once, and only then is its
+// ID read, ordered and cut at q.Limit+1, which tells whether more exist.
+// The answer is one record holding a list of [id, type, from, to]: no
+// properties travel, and Bolt streams one list faster than many records.
 func (s *Store) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.Expansion, error) {
-	if err := validateExpand(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	ids := uniqueIDs(q.NodeIDs)
 	if len(ids) == 0 {
-		return &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}, nil
+		return &emnkg.Expansion{Links: []emnkg.Link{}}, nil
 	}
-	where := ""
-	if len(q.Kinds) > 0 {
-		where = " WHERE o:" + labelExpr(q.Kinds)
-	}
-	cypher := "UNWIND $ids AS sid MATCH (s:" + nodeLabel + " {id: sid})" + relPattern("r", q.Types, q.Direction, "") +
-		"(o)" + idHint("s") + where + " WITH r, o ORDER BY r.id LIMIT $fetch RETURN collect([" + edgeMap("r") + ", o.id]) AS pairs"
-	p := map[string]any{"ids": ids, "fetch": 2 * (int64(q.Limit) + 1)}
+	cypher := seekIDs("s") + " MATCH (s)" + relPattern("r", q.Types, q.Direction, "") + "(o)" + kindsPredicate("o", q.Kinds) +
+		" WITH DISTINCT r WITH r, r.id AS rid ORDER BY rid LIMIT $fetch" +
+		" RETURN collect([rid, type(r), startNode(r).id, endNode(r).id]) AS links"
+	p := map[string]any{"ids": ids, "fetch": int64(q.Limit) + 1}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.Expansion, error) {
-		recs, err := s.run(ctx, tx, cypher, p)
+		list, err := s.runList(ctx, tx, cypher, p)
 		if err != nil {
 			return nil, err
 		}
-		if len(recs) != 1 {
-			return nil, fmt.Errorf("neo4j: expand returned %d rows", len(recs))
-		}
-		res := &emnkg.Expansion{Edges: []*emnkg.Edge{}, Nodes: []*emnkg.Node{}}
-		var reached []string
-		seen := map[string]bool{}
-		pairs, _ := recs[0].Values[0].([]any)
-		for _, pair := range pairs {
-			pr, _ := pair.([]any)
-			if len(pr) != 2 {
-				return nil, fmt.Errorf("neo4j: expand returned %v", pair)
+		res := &emnkg.Expansion{Links: make([]emnkg.Link, 0, min(len(list), q.Limit))}
+		for _, v := range list {
+			if len(res.Links) == q.Limit {
+				res.Truncated = true
+				break
 			}
-			e, err := decodeEdge(pr[0])
+			l, err := decodeLink(v)
 			if err != nil {
 				return nil, err
 			}
-			if n := len(res.Edges); n == 0 || res.Edges[n-1].ID != e.id {
-				if n == q.Limit {
-					res.Truncated = true
-					break
-				}
-				res.Edges = append(res.Edges, e.edge())
-			}
-			if id, ok := pr[1].(string); ok && !seen[id] {
-				seen[id] = true
-				reached = append(reached, id)
-			}
-		}
-		nodes, err := s.lookupNodes(ctx, tx, reached)
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(reached)
-		for _, id := range reached {
-			if n, ok := nodes[id]; ok {
-				res.Nodes = append(res.Nodes, n.node())
-			}
+			res.Links = append(res.Links, l)
 		}
 		return res, nil
 	})
 }
 
-// EdgesAmong returns the relationships of the given types whose two ends
-// are both in ids, by ID: each given node is looked up in the ID
-// constraint's index and its outgoing relationships kept when their end is
-// given too.
-func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
-	if err := checkTypes(types); err != nil {
+// decodeLink decodes a link returned as [id, type, from, to].
+func decodeLink(v any) (emnkg.Link, error) {
+	row, _ := v.([]any)
+	var f [4]string
+	if len(row) == len(f) {
+		for i, x := range row {
+			f[i], _ = x.(string)
+		}
+	}
+	if f[0] == "" || f[2] == "" || f[3] == "" {
+		return emnkg.Link{}, fmt.Errorf("neo4j: link %v lacks an id or ends", v)
+	}
+	return emnkg.Link{ID: f[0], Type: emnkg.RelType(f[1]), From: f[2], To: f[3]}, nil
+}
+
+// Neighbours returns the IDs of the other ends of the qualifying links of
+// the given nodes, each once, at most q.Limit of them by ID, in one query
+// of one read transaction. The given nodes are looked up in the ID
+// constraint's index and their relationships expanded (by type, in the
+// query's direction) to the other ends of the kinds asked for. The other
+// ends are grouped into distinct nodes before their IDs, the only property
+// read, are read and the first q.Limit kept (Top): a node reached by many
+// relationships is read once. (With DISTINCT the planner reads the ID of
+// every relationship's end and sorts them all; collecting the nodes into
+// a list and unwinding it makes Neo4j account for the list once per row,
+// which runs out of transaction memory.) A given node reached from another
+// given node, or from itself by a loop, is among them, as the pattern
+// matches it.
+func (s *Store) Neighbours(ctx context.Context, q emnkg.ExpandQuery) ([]string, error) {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkIDs(ids); err != nil {
+	ids := uniqueIDs(q.NodeIDs)
+	if len(ids) == 0 || q.Limit == 0 {
+		return []string{}, nil
+	}
+	cypher := seekIDs("s") + " MATCH (s)" + relPattern("", q.Types, q.Direction, "") + "(o)" + kindsPredicate("o", q.Kinds) +
+		" WITH o, count(*) AS links WITH o.id AS id ORDER BY id LIMIT $limit RETURN collect(id) AS ids"
+	p := map[string]any{"ids": ids, "limit": int64(q.Limit)}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]string, error) {
+		list, err := s.runList(ctx, tx, cypher, p)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(list))
+		for _, v := range list {
+			id, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("neo4j: neighbours returned %T", v)
+			}
+			out = append(out, id)
+		}
+		return out, nil
+	})
+}
+
+// runList runs a query that returns one record whose only value is a
+// list, and returns that list.
+func (s *Store) runList(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]any, error) {
+	recs, err := s.run(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 || len(recs[0].Values) != 1 {
+		return nil, fmt.Errorf("neo4j: expected one list, got %d records", len(recs))
+	}
+	list, ok := recs[0].Values[0].([]any)
+	if !ok {
+		return nil, fmt.Errorf("neo4j: expected a list, got %T", recs[0].Values[0])
+	}
+	return list, nil
+}
+
+// EdgesAmong returns the relationships of the given types whose two ends
+// are both in ids, by ID, in one query of one read transaction. The given
+// nodes are looked up in the ID constraint's index and collected; the
+// outgoing relationships of each are kept when their end is one of the
+// collected nodes, which compares nodes, not IDs, so that no property of
+// the many ends left out is read. Only the kept relationships' properties
+// are read; they are returned as [from, to, type, properties] and ordered
+// by ID here.
+func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
+	if err := emnkg.ValidateEdgesAmong(ids, types); err != nil {
 		return nil, err
 	}
 	ids = uniqueIDs(ids)
 	if len(ids) == 0 {
 		return []*emnkg.Edge{}, nil
 	}
-	cypher := "UNWIND $ids AS aid MATCH (a:" + nodeLabel + " {id: aid})" + relPattern("r", types, emnkg.DirectionOut, "") +
-		"(b)" + idHint("a") + " WHERE b.id IN $ids WITH r ORDER BY r.id RETURN collect(" + edgeMap("r") + ") AS rs"
+	cypher := seekIDs("a") + " WITH collect(a) AS ns UNWIND ns AS a MATCH (a)" + relPattern("r", types, emnkg.DirectionOut, "") +
+		"(b) WHERE b IN ns RETURN collect([a.id, b.id, type(r), properties(r)]) AS rs"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*emnkg.Edge, error) {
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": ids})
+		list, err := s.runList(ctx, tx, cypher, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}
-		if len(recs) != 1 {
-			return nil, fmt.Errorf("neo4j: edges among returned %d rows", len(recs))
-		}
-		list, _ := recs[0].Values[0].([]any)
 		out := make([]*emnkg.Edge, 0, len(list))
 		for _, v := range list {
-			e, err := decodeEdge(v)
+			e, err := decodeEdgeRow(v)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, e.edge())
+			out = append(out, e)
 		}
+		slices.SortFunc(out, func(a, b *emnkg.Edge) int { return strings.Compare(a.ID, b.ID) })
 		return out, nil
 	})
+}
+
+// decodeEdgeRow decodes a relationship returned as [from, to, type,
+// properties].
+func decodeEdgeRow(v any) (*emnkg.Edge, error) {
+	row, _ := v.([]any)
+	if len(row) != 4 {
+		return nil, fmt.Errorf("neo4j: relationship: unexpected value %v", v)
+	}
+	from, _ := row[0].(string)
+	to, _ := row[1].(string)
+	t, _ := row[2].(string)
+	raw, _ := row[3].(map[string]any)
+	id, _ := raw[keyID].(string)
+	if id == "" || from == "" || to == "" {
+		return nil, fmt.Errorf("neo4j: relationship %q (%s from %q to %q) lacks an id or ends", id, t, from, to)
+	}
+	props, err := normalize(emnkg.EdgeProps(), raw)
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: relationship %s: %v", id, err)
+	}
+	return &emnkg.Edge{ID: id, Type: emnkg.RelType(t), From: from, To: to, Props: props}, nil
 }
 
 // Degrees ranks nodes by their number of relationships of the given types
@@ -253,16 +277,7 @@ func (s *Store) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelT
 // undirected pattern does), highest first, ties by ID. Nodes of degree 0
 // are left out.
 func (s *Store) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeDegree, error) {
-	if err := checkKinds(q.Kinds); err != nil {
-		return nil, err
-	}
-	if err := checkTypes(q.Types); err != nil {
-		return nil, err
-	}
-	if err := checkDirection(q.Direction); err != nil {
-		return nil, err
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	out := []emnkg.NodeDegree{}
@@ -297,13 +312,8 @@ func (s *Store) Degrees(ctx context.Context, q emnkg.DegreeQuery) ([]emnkg.NodeD
 // multilingual property, by language code: Cypher reads the keys of each
 // node of the kind.
 func (s *Store) LanguageCoverage(ctx context.Context, kind emnkg.Kind, property string) ([]emnkg.FacetBucket, error) {
-	if !kind.Valid() {
-		return nil, invalid("Unknown node kind %q.", kind)
-	}
-	if !slices.ContainsFunc(emnkg.NodeProps(kind), func(d emnkg.PropDef) bool {
-		return d.Multilingual && d.Name == property
-	}) {
-		return nil, emnkg.FieldErrorf(emnkg.EINVALID, property, "%q is not a multilingual property of %s.", property, kind)
+	if err := emnkg.ValidateLanguageCoverage(kind, property); err != nil {
+		return nil, err
 	}
 	// The language suffix has the form of emnkg.ValidLanguage.
 	cypher := "MATCH (n:" + quote(string(kind)) + ") UNWIND keys(n) AS k" +

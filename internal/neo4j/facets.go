@@ -9,68 +9,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// checkGroupField checks that field may group nodes of kind.
-func checkGroupField(kind emnkg.Kind, field string) error {
-	if field == "id" {
-		return nil
-	}
-	d, ok := emnkg.LookupProp(emnkg.NodeProps(kind), field)
-	if !ok || !d.Filterable {
-		return emnkg.FieldErrorf(emnkg.EINVALID, field, "Cannot group %s nodes by %q.", kind, field)
-	}
-	return nil
-}
-
-// checkHop checks that a hop can join nodes of kind to nodes of h.Kind.
-func checkHop(kind emnkg.Kind, h *emnkg.Hop) error {
-	def, ok := emnkg.LookupRel(h.Type)
-	if !ok {
-		return invalid("Unknown relationship type %q.", h.Type)
-	}
-	if err := checkDirection(h.Direction); err != nil {
-		return err
-	}
-	if !h.Kind.Valid() {
-		return invalid("Unknown node kind %q.", h.Kind)
-	}
-	outOK := h.Direction != emnkg.DirectionIn && def.Allows(kind, h.Kind)
-	inOK := h.Direction != emnkg.DirectionOut && def.Allows(h.Kind, kind)
-	if !outOK && !inOK {
-		return invalid("A %s relationship never joins a %s to a %s that way.", h.Type, kind, h.Kind)
-	}
-	return nil
-}
-
-func validateFacets(q emnkg.FacetQuery) error {
-	if !q.Kind.Valid() {
-		return invalid("Unknown node kind %q.", q.Kind)
-	}
-	if len(q.GroupBy) < 1 || len(q.GroupBy) > 2 {
-		return invalid("Group by one or two keys.")
-	}
-	if err := checkLimit(q.Limit, emnkg.MaxPageSize); err != nil {
-		return err
-	}
-	if err := emnkg.ValidateFilter(q.Filter, emnkg.NodeProps(q.Kind)); err != nil {
-		return err
-	}
-	for _, k := range q.GroupBy {
-		if k.Via == nil {
-			if err := checkGroupField(q.Kind, k.Field); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := checkHop(q.Kind, k.Via); err != nil {
-			return err
-		}
-		if err := checkGroupField(k.Via.Kind, k.Field); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // unwindGroup returns the Cypher that binds v to each value that node n
 // takes for a validated group key, one row per value: its own property,
 // or each distinct value among its related nodes (null when it has none).
@@ -93,7 +31,7 @@ func unwindGroup(n, v string, k emnkg.GroupKey, bound []string) string {
 // and the buckets ordered (count descending, then values ascending, nulls
 // last, as Cypher orders) and cut.
 func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
-	if err := validateFacets(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	out := []emnkg.FacetBucket{}

@@ -34,8 +34,9 @@ func TestTraversalUsesIDIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// GetNodes, twice Expand and its node lookup, EdgesAmong.
-	if len(sg.Nodes) < 10 || len(queries) != 6 {
+	// GetNodes, Neighbours per level, GetNodes of the kept nodes,
+	// EdgesAmong.
+	if len(sg.Nodes) < 10 || len(queries) != 5 {
 		t.Fatalf("%d nodes, %d queries", len(sg.Nodes), len(queries))
 	}
 	for _, q := range queries {

@@ -107,28 +107,13 @@ func luceneQuery(tokens []string) string {
 	return strings.Join(parts, " ")
 }
 
-func validateSearch(q emnkg.SearchCandidatesQuery) error {
-	if err := checkLimit(q.Limit, emnkg.MaxSearchLimit); err != nil {
-		return err
-	}
-	if err := checkKinds(q.Kinds); err != nil {
-		return err
-	}
-	for _, tok := range q.Tokens {
-		if ws := emnkg.Tokenize(tok); len(ws) != 1 || ws[0] != tok {
-			return invalid("Search tokens must be folded words, as Tokenize returns them.")
-		}
-	}
-	return nil
-}
-
 // SearchCandidates returns the nodes (at most q.Limit, by ID) in whose
 // search document every token starts a word. The full-text index finds the
 // documents with a word starting with each token; Cypher then checks the
 // rule on the document's words exactly, filters kinds, orders by ID and
 // limits.
 func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
-	if err := validateSearch(q); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	out := []*emnkg.Node{}
