@@ -39,11 +39,7 @@ func schema() []schemaItem {
 	}}
 	for _, k := range emnkg.Kinds() {
 		for _, f := range indexedProps(k) {
-			name := fmt.Sprintf("node_%s_%s", k, f)
-			items = append(items, schemaItem{
-				name:   name,
-				create: fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", quote(name), quote(string(k)), quote(f)),
-			})
+			items = append(items, rangeIndex(fmt.Sprintf("node_%s_%s", k, f), string(k), f))
 		}
 	}
 	// A uniqueness constraint per type gives relationship IDs an index
@@ -74,10 +70,11 @@ func rangeIndex(name, label, prop string) schemaItem {
 }
 
 // indexedProps returns the properties of a kind that get a range index:
-// those of the common sort fields that the kind has.
+// the ID (so that patterns starting from one kind read its nodes in ID
+// order) and those of the common sort fields that the kind has.
 func indexedProps(k emnkg.Kind) []string {
 	defs := emnkg.NodeProps(k)
-	var out []string
+	out := []string{"id"}
 	for _, f := range []string{"name", "title", "year", "countryCode", "kind"} {
 		if _, ok := emnkg.LookupProp(defs, f); ok {
 			out = append(out, f)
