@@ -398,6 +398,11 @@ func (t *timedReader) Expand(ctx context.Context, q emnkg.ExpandQuery) (*emnkg.E
 	return t.g.Expand(ctx, q)
 }
 
+func (t *timedReader) Neighbours(ctx context.Context, q emnkg.ExpandQuery) ([]string, error) {
+	defer t.done("Neighbours", time.Now())
+	return t.g.Neighbours(ctx, q)
+}
+
 func (t *timedReader) EdgesAmong(ctx context.Context, ids []string, types []emnkg.RelType) ([]*emnkg.Edge, error) {
 	defer t.done("EdgesAmong", time.Now())
 	return t.g.EdgesAmong(ctx, ids, types)

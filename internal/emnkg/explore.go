@@ -36,7 +36,8 @@ type Explorer interface {
 	Neighbours(ctx context.Context, q ExpandQuery) ([]string, error)
 
 	// EdgesAmong returns every relationship of the given types (all when
-	// empty) whose two ends are both in ids, ordered by ID.
+	// empty) whose two ends are both in ids (at most
+	// MaxNeighbourhoodSize), ordered by ID.
 	EdgesAmong(ctx context.Context, ids []string, types []RelType) ([]*Edge, error)
 
 	// MatchPattern finds the paths that match a pattern, compiled to the

@@ -232,10 +232,15 @@ func ValidateLanguageCoverage(kind Kind, property string) error {
 	return nil
 }
 
-// ValidateEdgesAmong checks the arguments of Explorer.EdgesAmong.
+// ValidateEdgesAmong checks the arguments of Explorer.EdgesAmong: at most
+// MaxNeighbourhoodSize IDs, so that a whole neighbourhood's relationships
+// come in one call.
 func ValidateEdgesAmong(ids []string, types []RelType) error {
 	if err := ValidateRelTypes(types); err != nil {
 		return err
 	}
-	return ValidateIDs(ids)
+	if len(ids) > MaxNeighbourhoodSize {
+		return Errorf(EINVALID, "At most %d node IDs may be given at once.", MaxNeighbourhoodSize)
+	}
+	return nil
 }

@@ -215,7 +215,7 @@ func SubgraphOf(ctx context.Context, g GraphReader, ids []string) (*Subgraph, er
 	if len(ids) == 0 || len(ids) > MaxNeighbourhoodSize {
 		return nil, Errorf(EINVALID, "Give between 1 and %d IDs.", MaxNeighbourhoodSize)
 	}
-	nodes, err := g.GetNodes(ctx, ids)
+	nodes, err := getNodesAll(ctx, g, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -244,12 +244,6 @@ type PathQuery struct {
 type Path struct {
 	Nodes []*Node
 	Edges []*Edge
-}
-
-// step is how BFS reached a node: from a node over an edge.
-type step struct {
-	from string
-	link Link
 }
 
 // ShortestPaths returns the shortest paths from q.From to q.To, at most
@@ -285,71 +279,13 @@ func ShortestPaths(ctx context.Context, g GraphReader, q PathQuery, all bool) ([
 	if q.From == q.To {
 		return []Path{{Nodes: ends[:1], Edges: []*Edge{}}}, nil
 	}
-	level := map[string]int{q.From: 0}
-	parents := map[string][]step{}
-	frontier := []string{q.From}
-	found := false
-	for depth := 1; depth <= q.MaxDepth && len(frontier) > 0 && !found; depth++ {
-		exp, err := expandAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
-			Limit: MaxExpandLimit})
-		if err != nil {
-			return nil, err
-		}
-		if exp.Truncated || len(level) > maxPathVisited {
-			return nil, Errorf(EINVALID, "The search for a path reached too much of the graph; narrow it with relationship types, a direction or a smaller maxDepth.")
-		}
-		inFrontier := make(map[string]bool, len(frontier))
-		for _, id := range frontier {
-			inFrontier[id] = true
-		}
-		var next []string
-		for _, l := range exp.Links { // ordered by ID
-			for _, pair := range [][2]string{{l.From, l.To}, {l.To, l.From}} {
-				u, v := pair[0], pair[1]
-				if !inFrontier[u] {
-					continue
-				}
-				if q.Direction == DirectionOut && u != l.From || q.Direction == DirectionIn && u != l.To {
-					continue
-				}
-				if lv, ok := level[v]; ok && lv < depth {
-					continue
-				}
-				if _, ok := level[v]; !ok {
-					level[v] = depth
-					next = append(next, v)
-				}
-				parents[v] = append(parents[v], step{from: u, link: l})
-				if v == q.To {
-					found = true
-				}
-			}
-		}
-		sort.Strings(next)
-		frontier = next
+	walks, err := shortestWalks(ctx, g, q.From, q.To, q.Types, q.Direction, q.MaxDepth, maxPathCandidates(q.MaxPaths))
+	if err != nil {
+		return nil, err
 	}
-	if !found {
+	if len(walks) == 0 {
 		return []Path{}, nil
 	}
-	var walks []walk
-	var visit func(id string, revNodes []string, revLinks []Link) bool
-	visit = func(id string, revNodes []string, revLinks []Link) bool {
-		revNodes = append(revNodes, id)
-		if id == q.From {
-			w := walk{nodes: slices.Clone(revNodes), links: slices.Clone(revLinks)}
-			slices.Reverse(w.nodes)
-			slices.Reverse(w.links)
-			walks = append(walks, w)
-			return len(walks) < maxPathCandidates(q.MaxPaths)
-		}
-		for _, s := range parents[id] {
-			if !visit(s.from, revNodes, append(revLinks, s.link)) {
-				return false
-			}
-		}
-		return true
-	}
-	visit(q.To, nil, nil)
 	sort.SliceStable(walks, func(i, j int) bool { return walks[i].key() < walks[j].key() })
 	if len(walks) > q.MaxPaths {
 		walks = walks[:q.MaxPaths]

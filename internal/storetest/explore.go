@@ -22,7 +22,7 @@ import (
 // Validation comes first and fails with EINVALID: unknown kinds, types and
 // directions (an empty direction included), filters that ValidateFilter
 // rejects, negative limits and offsets, limits above the method's maximum,
-// more than MaxQueryIDs node IDs.
+// more than MaxQueryIDs node IDs (MaxNeighbourhoodSize for EdgesAmong).
 //
 // SearchCandidates: every token must be one folded word, exactly as
 // Tokenize returns it (Tokenize(tok) == []string{tok}); anything else
@@ -672,7 +672,7 @@ func testEdgesAmong(t *testing.T, x emnkg.Explorer, ref *index) {
 			checkEdges(t, edgesAmong(t, x, tt.ids, tt.types), sorted(tt.want), ref.edges)
 		})
 	}
-	manyIDs := make([]string, emnkg.MaxQueryIDs+1)
+	manyIDs := make([]string, emnkg.MaxNeighbourhoodSize+1)
 	for i := range manyIDs {
 		manyIDs[i] = fmt.Sprintf("syn-many-%d", i)
 	}
