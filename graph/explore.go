@@ -127,14 +127,11 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.NodeK
 	if err != nil {
 		return nil, err
 	}
-	hits := emnkg.RankSearch(cands, query, languages)
-	end := min(len(hits), w.Offset+w.Limit)
-	page := []emnkg.SearchHit{}
-	if w.Offset < len(hits) {
-		page = hits[w.Offset:end]
-	}
-	placedHits, info := arrange(w, page, len(hits), end < len(hits))
-	conn := &model.SearchConnection{PageInfo: info, TotalCount: len(hits), Edges: []*model.SearchHit{}, Nodes: []model.Node{}}
+	// Every candidate is ranked; only the page's hits get snippets.
+	page, total := emnkg.RankSearchPage(cands, query, languages, w.Offset, w.Limit)
+	end := w.Offset + len(page)
+	placedHits, info := arrange(w, page, total, end < total)
+	conn := &model.SearchConnection{PageInfo: info, TotalCount: total, Edges: []*model.SearchHit{}, Nodes: []model.Node{}}
 	for _, ph := range placedHits {
 		h := ph.Item
 		n := toModel(h.Node)
