@@ -131,7 +131,7 @@ func newLogger(cfg *app.Config, w io.Writer) (*slog.Logger, error) {
 }
 
 func serve(ctx context.Context, cfg *app.Config, logger *slog.Logger) error {
-	store, err := app.OpenStore(ctx, cfg)
+	store, err := app.OpenStoreWithLogger(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

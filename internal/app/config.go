@@ -54,6 +54,12 @@ type Config struct {
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 
+	// Neo4j resilience: Neo4jRetryTime bounds the driver's retries of a
+	// transaction and its wait for a connection; Neo4jProbeInterval is how
+	// often Neo4j is probed.
+	Neo4jRetryTime     time.Duration
+	Neo4jProbeInterval time.Duration
+
 	// Authentication and authorisation.
 	JWTSecret     string
 	JWKSFile      string
@@ -119,6 +125,12 @@ func settings() []setting {
 			bind: str(func(c *Config) *string { return &c.Neo4jPassword })},
 		{flag: "neo4j-database", env: "NEO4J_DATABASE", common: true, usage: "Neo4j database name; empty uses the server's default database",
 			bind: str(func(c *Config) *string { return &c.Neo4jDatabase })},
+		{flag: "neo4j-retry-time", env: "EMNKG_NEO4J_RETRY_TIME", def: "5s", common: true,
+			usage: "longest time a Neo4j transaction is retried on transient errors (Neo4j away, restarting or busy), and waits for a connection; a request running when Neo4j goes away then fails once",
+			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jRetryTime })},
+		{flag: "neo4j-probe-interval", env: "EMNKG_NEO4J_PROBE_INTERVAL", def: "1s", common: true,
+			usage: "how often Neo4j is probed with a trivial query; while probes fail, requests are refused at once with 503 and this as Retry-After",
+			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jProbeInterval })},
 		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",
 			usage: "comma-separated origins allowed to call the API from browsers; empty allows only http://localhost:* and http://127.0.0.1:*; * allows any (never with credentials)",
 			bind: func(fs *flag.FlagSet, c *Config, name, def, usage string) error {

@@ -14,10 +14,17 @@ import (
 // OpenStore opens the store the config names: Neo4j when a URI is set,
 // else the embedded store in the data directory. The store is migrated.
 func OpenStore(ctx context.Context, c *Config) (emnkg.Store, error) {
+	return OpenStoreWithLogger(ctx, c, nil)
+}
+
+// OpenStoreWithLogger is OpenStore with a logger for the store's own
+// notes, such as Neo4j going away and coming back (nil discards them).
+func OpenStoreWithLogger(ctx context.Context, c *Config, logger *slog.Logger) (emnkg.Store, error) {
 	var store emnkg.Store
 	if c.Neo4jURI != "" {
 		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.Neo4jURI, User: c.Neo4jUser,
-			Password: c.Neo4jPassword, Database: c.Neo4jDatabase})
+			Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
+			RetryTime: c.Neo4jRetryTime, ProbeInterval: c.Neo4jProbeInterval, Logger: logger})
 		if err != nil {
 			return nil, err
 		}

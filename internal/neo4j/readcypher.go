@@ -366,6 +366,9 @@ func (s *Store) RunReadCypher(ctx context.Context, q emnkg.CypherQuery) (*emnkg.
 	if err := checkCypherText(q.Query); err != nil {
 		return nil, err
 	}
+	if err := s.avail.err(); err != nil {
+		return nil, err
+	}
 	params, err := cypherParams(map[string]any(q.Parameters))
 	if err != nil {
 		return nil, err

@@ -11,7 +11,10 @@
 // only after the domain validated them, and every value travels as a query
 // parameter. Every store method runs in one managed transaction
 // (ExecuteRead or ExecuteWrite), which the driver retries on transient
-// errors; the store's own errors (*emnkg.Error) are never retried.
+// errors for up to Config.RetryTime; the store's own errors (*emnkg.Error)
+// are never retried. A background probe asks Neo4j every
+// Config.ProbeInterval whether it answers; while it does not, store
+// methods fail at once with EUNAVAILABLE (resilience.go).
 //
 // Besides emnkg.Store the store implements emnkg.Explorer (explore.go,
 // search.go, pattern.go, facets.go), emnkg.Editor (edit.go, audit.go,
@@ -22,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -42,6 +46,16 @@ type Config struct {
 	Password string
 	// Database is the database to use; "" is the user's home database.
 	Database string
+	// RetryTime bounds how long the driver retries a transaction that
+	// fails with a transient error (Neo4j away, restarting or busy) and
+	// how long a call waits for a connection; 0 means DefaultRetryTime.
+	RetryTime time.Duration
+	// ProbeInterval is how often the store probes whether Neo4j answers;
+	// 0 means DefaultProbeInterval.
+	ProbeInterval time.Duration
+	// Logger receives the store's notes on Neo4j going away and coming
+	// back; nil discards them.
+	Logger *slog.Logger
 }
 
 // verifyTimeout bounds how long Open and Ping wait for Neo4j when the
@@ -54,6 +68,8 @@ type Store struct {
 	db     string
 	// uri is the configured URI without user information, for messages.
 	uri string
+	// avail is whether Neo4j answers, as far as the store knows.
+	avail *availability
 	// queryHook, when set (by tests), sees every query the store runs,
 	// with its parameters.
 	queryHook func(cypher string, params map[string]any)
@@ -68,6 +84,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if strings.TrimSpace(cfg.URI) == "" {
 		return nil, emnkg.Errorf(emnkg.EINVALID, "No Neo4j URI configured.")
 	}
+	if cfg.RetryTime < 0 || cfg.ProbeInterval < 0 {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j retry time and probe interval must not be negative.")
+	}
+	retryTime, interval := cfg.RetryTime, cfg.ProbeInterval
+	if retryTime == 0 {
+		retryTime = DefaultRetryTime
+	}
+	if interval == 0 {
+		interval = DefaultProbeInterval
+	}
 	shown := redactURI(cfg.URI)
 	auth := neo4j.NoAuth()
 	if cfg.User != "" {
@@ -75,18 +101,25 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.SocketConnectTimeout = 5 * time.Second
-		// While Neo4j restarts, requests wait for a connection (and the
-		// driver retries transient errors) rather than failing at once;
-		// the request timeout bounds the wait. docs/reliability.md
-		// measured this setting.
-		c.ConnectionAcquisitionTimeout = 30 * time.Second
+		// While Neo4j restarts, a call already running is retried for
+		// at most retryTime and then fails; calls made once the store
+		// knows Neo4j is away fail at once (availability).
+		// docs/reliability.md measured this setting.
+		c.ConnectionAcquisitionTimeout = retryTime
+		c.MaxTransactionRetryTime = retryTime
 	})
 	if err != nil {
 		// The driver's message may quote the URI, so it is not passed on.
 		return nil, emnkg.Errorf(emnkg.EINVALID, "Invalid Neo4j URI %q: use bolt://host:port or neo4j://host:port.", shown)
 	}
 	s := &Store{driver: driver, db: cfg.Database, uri: shown}
-	if err := s.Ping(ctx); err != nil {
+	verifyCtx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	if err := s.probe(verifyCtx); err != nil {
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	if s.avail, err = newAvailability(s.probe, interval, probeTimeout, cfg.Logger); err != nil {
 		_ = driver.Close(context.Background())
 		return nil, err
 	}
@@ -103,14 +136,27 @@ func redactURI(uri string) string {
 	return u.String()
 }
 
-// Ping checks that Neo4j answers and accepts the credentials.
+// Ping checks that Neo4j answers queries on the store's database and that
+// the database is migrated (every constraint and index that Migrate
+// creates exists). Whether Neo4j answered also updates the store's view of
+// its availability (see Available), unless ctx ended first.
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return s.unavailable(err)
+	if err := s.avail.check(ctx); err != nil {
+		return err
 	}
-	return nil
+	return s.checkMigrated(ctx)
+}
+
+// Available returns nil while Neo4j is believed to answer. While the
+// store knows it does not, it returns the EUNAVAILABLE error that store
+// calls fail with, and how long to wait before trying again.
+func (s *Store) Available() (retryAfter time.Duration, err error) {
+	if err := s.avail.err(); err != nil {
+		return s.avail.retryAfter(), err
+	}
+	return 0, nil
 }
 
 // unavailable describes a failure to reach Neo4j as EUNAVAILABLE, keeping
@@ -126,8 +172,9 @@ func (s *Store) unavailable(err error) error {
 	return fmt.Errorf("%w: %w", emnkg.Errorf(emnkg.EUNAVAILABLE, "%s", msg), err)
 }
 
-// Close closes the driver and its connections.
+// Close stops probing Neo4j and closes the driver and its connections.
 func (s *Store) Close() error {
+	s.avail.close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return s.driver.Close(ctx)
@@ -138,21 +185,45 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 }
 
-// read runs work in one managed read transaction.
+// read runs work in one managed read transaction; it fails at once while
+// Neo4j is known not to answer.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if err := s.avail.err(); err != nil {
+		var zero T
+		return zero, err
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
 	v, err := neo4j.ExecuteRead(ctx, sess, work)
-	return v, s.mapError(err)
+	return v, s.callError(ctx, err)
 }
 
 // write runs work in one managed write transaction; the transaction rolls
-// back when work returns an error.
+// back when work returns an error. It fails at once while Neo4j is known
+// not to answer.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if err := s.avail.err(); err != nil {
+		var zero T
+		return zero, err
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
 	v, err := neo4j.ExecuteWrite(ctx, sess, work)
-	return v, s.mapError(err)
+	return v, s.callError(ctx, err)
+}
+
+// callError maps the error of a managed transaction run with ctx (see
+// mapError); when ctx ended, the driver's error (which may only quote the
+// context's error) is reported as the context's error.
+func (s *Store) callError(ctx context.Context, err error) error {
+	var appErr *emnkg.Error
+	if err == nil || errors.As(err, &appErr) {
+		return err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("neo4j: %w (%v)", ctxErr, err)
+	}
+	return s.mapError(err)
 }
 
 // run runs one query in tx and returns all its records.
@@ -178,9 +249,11 @@ func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 const codeConstraintFailed = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 // mapError turns errors from a transaction into the store's errors:
-// *emnkg.Error values pass unchanged, Neo4j being unreachable becomes
-// EUNAVAILABLE, a few Neo4j errors that the caller can fix get their codes,
-// and everything else stays internal (wrapped).
+// *emnkg.Error values pass unchanged; Neo4j being unreachable, restarting
+// or busy past the retries becomes EUNAVAILABLE (and makes the store probe
+// whether Neo4j still answers); a few Neo4j errors that the caller can fix
+// get their codes; everything else stays internal (wrapped). A
+// transaction whose retries ran out is mapped by its last error.
 func (s *Store) mapError(err error) error {
 	if err == nil {
 		return nil
@@ -192,20 +265,28 @@ func (s *Store) mapError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("neo4j: %w", err)
 	}
-	var connErr *neo4j.ConnectivityError
+	last := err
 	var limitErr *neo4j.TransactionExecutionLimit
-	if errors.As(err, &connErr) {
-		return s.unavailable(err)
-	}
-	if errors.As(err, &limitErr) {
-		for _, e := range limitErr.Errors {
-			if errors.As(e, &connErr) {
-				return s.unavailable(err)
-			}
+	if errors.As(err, &limitErr) && len(limitErr.Errors) > 0 {
+		last = limitErr.Errors[len(limitErr.Errors)-1]
+		if errors.As(last, &appErr) {
+			return fmt.Errorf("%w (%v)", last, err)
 		}
 	}
+	var connErr *neo4j.ConnectivityError
+	if errors.As(last, &connErr) {
+		s.avail.suspect()
+		if !neo4j.IsRetryable(connErr) {
+			// The connection was lost while committing: the driver
+			// does not retry, since the commit may have happened.
+			return fmt.Errorf("%w: %w", emnkg.Errorf(emnkg.EUNAVAILABLE,
+				"The connection to the database was lost while the change was committed: it may or may not have been saved. Read it back before trying again."), err)
+		}
+		return fmt.Errorf("%w: %w", emnkg.Errorf(emnkg.EUNAVAILABLE,
+			"The database did not answer; retry in a few seconds."), err)
+	}
 	var dbErr *neo4j.Neo4jError
-	if errors.As(err, &dbErr) {
+	if errors.As(last, &dbErr) {
 		switch {
 		case dbErr.HasSecurityCode():
 			return s.unavailable(err)
@@ -217,6 +298,12 @@ func (s *Store) mapError(err error) error {
 		case strings.Contains(dbErr.Msg, "too large to index"):
 			return fmt.Errorf("%w: %w", emnkg.Errorf(emnkg.EINVALID,
 				"A property value is too long for the store's indexes."), err)
+		case dbErr.IsRetriableTransient() || dbErr.IsRetriableCluster():
+			// Neo4j is starting, stopping or busy (the driver's
+			// retries ran out).
+			s.avail.suspect()
+			return fmt.Errorf("%w: %w", emnkg.Errorf(emnkg.EUNAVAILABLE,
+				"The database could not serve the request for now; retry in a few seconds."), err)
 		}
 	}
 	return fmt.Errorf("neo4j: %w", err)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -70,8 +71,11 @@ func (e GQLError) Code() string {
 // Response is a GraphQL response with its HTTP status.
 type Response struct {
 	Status int
-	Data   json.RawMessage `json:"data"`
-	Errors []GQLError      `json:"errors"`
+	// RetryAfter is the wait the server asked for with Retry-After (in
+	// seconds), or 0.
+	RetryAfter time.Duration   `json:"-"`
+	Data       json.RawMessage `json:"data"`
+	Errors     []GQLError      `json:"errors"`
 }
 
 // OK tells a response with data and no error.
@@ -148,6 +152,9 @@ func (c *Client) Post(ctx context.Context, contentType string, body []byte) (*Re
 		return nil, err
 	}
 	out := &Response{Status: resp.StatusCode}
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+		out.RetryAfter = time.Duration(secs) * time.Second
+	}
 	if len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			return out, nil // not GraphQL: classified by its status

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"time"
 )
 
 // Writer makes acknowledged writes: it creates Documents named
@@ -31,6 +32,8 @@ type Outcome struct {
 	Class string
 	// Update tells an update from a create.
 	Update bool
+	// RetryAfter is the wait the server asked for, or 0.
+	RetryAfter time.Duration
 }
 
 // Write sends one create or update mutation and records it when it is
@@ -61,7 +64,7 @@ func (w *Writer) record(resp *Response, err error, field string, update bool) (O
 		return Outcome{Class: TransportClass(err), Update: update}, err
 	}
 	if !resp.OK() {
-		return Outcome{Class: resp.Class(), Update: update}, nil
+		return Outcome{Class: resp.Class(), Update: update, RetryAfter: resp.RetryAfter}, nil
 	}
 	var data map[string]Ack
 	if err := json.Unmarshal(resp.Data, &data); err != nil || data[field].ID == "" {

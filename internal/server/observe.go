@@ -350,7 +350,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 			}
 		}
-		if status >= 500 {
+		switch {
+		case status == http.StatusServiceUnavailable && info.refused == CodeUnavailable:
+			// Refused while the store is away (or the server shuts
+			// down): expected, and not an error of the server.
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		s.logger.LogAttrs(r.Context(), level, "request", attrs...)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
 // Media types of GraphQL over HTTP.
@@ -161,6 +164,9 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 			// limitRequest leaves event streams unbounded for
 			// subscriptions; anything else streamed is bounded here.
 			if !s.isSubscription(query, opName) {
+				if s.refuseUnavailable(w, r, "") {
+					return
+				}
 				ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 				defer cancel()
 				r = r.WithContext(ctx)
@@ -176,6 +182,9 @@ func (s *Server) graphqlHTTP(next http.Handler) http.Handler {
 			}
 			info.setStream()
 			next.ServeHTTP(w, r)
+			return
+		}
+		if s.refuseUnavailable(w, r, media) {
 			return
 		}
 		r.Header.Set("Accept", media)
@@ -200,6 +209,23 @@ func (s *Server) refuseShuttingDown(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", "1")
 	w.Header().Set("Connection", "close")
 	s.refuse(w, r, "", http.StatusServiceUnavailable, CodeUnavailable, "The server is shutting down; retry shortly.")
+}
+
+// refuseUnavailable refuses a query or mutation while the store knows
+// its database does not answer: 503 SERVICE_UNAVAILABLE, with Retry-After
+// (whole seconds, at least 1) and the store's message, and tells whether
+// it did. Nothing was run, so the client may retry any operation.
+func (s *Server) refuseUnavailable(w http.ResponseWriter, r *http.Request, media string) bool {
+	if s.avail == nil {
+		return false
+	}
+	retryAfter, err := s.avail.Available()
+	if err == nil {
+		return false
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
+	s.refuse(w, r, media, http.StatusServiceUnavailable, CodeUnavailable, emnkg.ErrorMessage(err))
+	return true
 }
 
 // negotiate picks the response media type from the Accept header values:

@@ -67,10 +67,23 @@ type Config struct {
 	ConfigureResolver func(*graph.Resolver)
 }
 
+// StoreAvailability is implemented by stores that know, without asking,
+// whether their database answers (the Neo4j store). While Available
+// returns an error, the server refuses GraphQL queries and mutations
+// before running them: 503 with Retry-After and SERVICE_UNAVAILABLE.
+type StoreAvailability interface {
+	// Available returns nil while the database is believed to answer, and
+	// otherwise an error with a client-safe message and how long to wait
+	// before trying again.
+	Available() (retryAfter time.Duration, err error)
+}
+
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	store   emnkg.Store
+	cfg   Config
+	store emnkg.Store
+	// avail is the store's availability, when it tracks it.
+	avail   StoreAvailability
 	logger  *slog.Logger
 	limits  graph.Limits
 	metrics *metrics.Metrics
@@ -102,6 +115,9 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	}
 	logger = slog.New(contextHandler{logger.Handler()})
 	s := &Server{cfg: cfg, store: store, logger: logger}
+	if a, ok := store.(StoreAvailability); ok {
+		s.avail = a
+	}
 	if cfg.Metrics {
 		s.metrics = metrics.New()
 	}
@@ -167,7 +183,7 @@ func (s *Server) limitRequest(next http.Handler) http.Handler {
 	})
 }
 
-// ready reports whether the store answers.
+// ready reports whether the store answers (and, for Neo4j, is migrated).
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()

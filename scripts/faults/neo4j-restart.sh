@@ -3,7 +3,14 @@
 # directory and port) under a bounded load against an emnkg server on it.
 # Prints when /readyz turned false and true again, the errors clients saw,
 # and the acknowledged writes lost (the target is zero); the emnkg server
-# must survive the outage.
+# must survive the outage. The server logs one line per request (at info
+# level); from them the failed requests are sorted by when they started
+# relative to the outage (in flight when the stop began, during the stop,
+# while Neo4j was down, while it started, after it answered again) and by how
+# they failed: refused at once (503 SERVICE_UNAVAILABLE, nothing run),
+# SERVICE_UNAVAILABLE after the driver's retries (200 with the error), or
+# anything else (e.g. CANCELLED when the client timed out first). The load
+# generator's own count tells client timeouts ("timeout") from answers.
 #
 # Usage: bash scripts/faults/neo4j-restart.sh
 # Environment:
@@ -11,13 +18,21 @@
 #                Neo4j restart
 #   STOP_AT      seconds into the load when Neo4j is stopped (default 10)
 #   DOWN         seconds Neo4j stays stopped (default 5)
+#   WARMUP       seconds of load before the measured run, so that Neo4j
+#                has compiled the queries when it is stopped (default 15;
+#                0: none)
 #   CLIENTS      concurrent clients (default 16)
 #   WRITE_SHARE  share of writes (default 0.2)
 #   NEO4J_DIR, NEO4J_PORT  a Neo4j to use (default: a new one on a free
 #                port, stopped afterwards)
-#   OUT          directory for the results (fault-neo4j-restart.json)
+#   OUT          directory for the results (fault-neo4j-restart.json,
+#                fault-neo4j-restart.requests.jsonl)
+#   EMNKG_NEO4J_RETRY_TIME, EMNKG_NEO4J_PROBE_INTERVAL  passed on to the
+#                server (defaults 5s and 1s)
 # Needs Go, curl, jq, Java 17 and Maven. Everything runs on 127.0.0.1.
 set -euo pipefail
+# Log times in UTC ("...Z"), which the analysis below reads.
+export TZ=UTC
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/emnkg-fault-neo4j.XXXXXX")
 # shellcheck source=scripts/load/lib.sh
@@ -25,6 +40,7 @@ source "$root/scripts/load/lib.sh"
 out=${OUT:-$work/out}
 mkdir -p "$out"
 duration=${DURATION:-90s}
+[[ ${duration%s} =~ ^[0-9]+$ ]] || die "DURATION must be whole seconds, like 90s"
 stop_at=${STOP_AT:-10}
 down=${DOWN:-5}
 neo4j_dir=${NEO4J_DIR:-}
@@ -57,7 +73,8 @@ uri=$(neo4j_start "$neo4j_dir" "$neo4j_port")
 key=$(create_key fault-neo4j --neo4j-uri "$uri")
 printf '%s\n' "$key" >"$work/key"
 addr=127.0.0.1:$(free_port)
-start_server neo "$addr" --neo4j-uri "$uri"
+# --log-level info: one log line per request, for the analysis.
+start_server neo "$addr" --neo4j-uri "$uri" --log-level info
 
 # Record every change of /readyz, with its time.
 (
@@ -73,6 +90,15 @@ start_server neo "$addr" --neo4j-uri "$uri"
 ) &
 poll_pid=$!
 
+warmup=${WARMUP:-15}
+if ((warmup > 0)); then
+	note "warming Neo4j up for ${warmup}s (not measured)..."
+	"$work/bin/emnkg-load" --url "http://$addr" --token-file "$work/key" --label warm-up --prefix "warmup-$(now_ms)" \
+		--duration "${warmup}s" --clients "${CLIENTS:-16}" --write-share "${WRITE_SHARE:-0.2}" --verify=false >/dev/null ||
+		die "the warm-up load failed"
+fi
+echo "== machine: $(nproc) cores; uptime at the start: $(uptime)"
+t_load=$(now_ms)
 echo "== fault: Neo4j stopped ${stop_at}s into a $duration load for ${down}s, then restarted on the same port; ${CLIENTS:-16} clients, write share ${WRITE_SHARE:-0.2}"
 "$work/bin/emnkg-load" --url "http://$addr" --token-file "$work/key" --label "neo4j, restarted" \
 	--duration "$duration" --clients "${CLIENTS:-16}" --write-share "${WRITE_SHARE:-0.2}" \
@@ -95,6 +121,7 @@ load_pid=""
 kill "$poll_pid" 2>/dev/null || true
 poll_pid=""
 cat "$work/load.out"
+load_at_end=$(uptime)
 alive=true
 kill -0 "$(<"$work/neo.pid")" 2>/dev/null || alive=false
 false_at=$(awk -v t="$t_stop" '$1 >= t && $2 == 0 {print $1; exit}' "$work/readyz")
@@ -105,16 +132,51 @@ false_ms=null true_ms=null down_ms=null
 if [[ -n $false_at ]]; then false_ms=$((false_at - t_stop)); fi
 if [[ -n $true_at ]]; then true_ms=$((true_at - t_start)); fi
 if [[ -n $false_at && -n $true_at ]]; then down_ms=$((true_at - false_at)); fi
+
+# The server's request log: one object per GraphQL request, with when it
+# started and ended (ms since the epoch), its status and error codes.
+jq -c 'select(.msg == "request" and .path == "/graphql")
+	| (.time | capture("^(?<s>[^.Z]+)(\\.(?<f>[0-9]+))?Z$")) as $t
+	| ((($t.s + "Z") | fromdateiso8601) * 1000 + ((($t.f // "") + "000")[0:3] | tonumber)) as $ended
+	| {started: ($ended - .duration_ms | floor), ended: $ended, ms: .duration_ms, status: .status,
+	   codes: (.error_codes // [])}' "$work/neo.log" >"$out/fault-neo4j-restart.requests.jsonl"
+# Failed requests by phase (when they started) and outcome.
+# The measured load ran from t_load for $duration; requests after it are
+# the verification's, and requests still running at its end were cut off
+# by it (the load generator counts neither as errors).
+t_end=$((t_load + ${duration%s} * 1000))
+analysis=$(jq -s --argjson tLoad "$t_load" --argjson tEnd "$t_end" --argjson tStop "$t_stop" --argjson tStopped "$t_stopped" --argjson tStart "$t_start" --argjson tUp "$t_up" '
+	def phase: if .started < $tStop then (if .ended >= $tStop then "1 in flight when the stop began" else "0 before the stop" end)
+		elif .started < $tStopped then "2 started while Neo4j was stopping"
+		elif .started < $tStart then "3 started while Neo4j was down"
+		elif .started < $tUp then "4 started while Neo4j was starting"
+		else "5 started after Neo4j answered again" end;
+	def outcome: if .ended >= $tEnd and (.codes | index("CANCELLED")) then "cut off by the end of the run"
+		elif .status == 503 and (.codes | index("SERVICE_UNAVAILABLE")) then "refused at once (503 SERVICE_UNAVAILABLE)"
+		elif (.codes | length) == 0 and .status < 400 then "ok"
+		elif .codes[0] == "SERVICE_UNAVAILABLE" then "SERVICE_UNAVAILABLE after retries (\(.status))"
+		else "\(.codes[0] // "no code") (\(.status))" end;
+	map(select(.started >= $tLoad and .started < $tEnd) | {phase: phase, outcome: outcome, ms: .ms})
+	| group_by(.phase) | map({phase: .[0].phase, requests: length,
+		outcomes: (group_by(.outcome) | map({key: .[0].outcome, value: {count: length,
+			maxMs: (map(.ms) | max), p50Ms: (map(.ms) | sort | .[length / 2 | floor])}}) | from_entries)})' \
+	"$out/fault-neo4j-restart.requests.jsonl")
 jq -n --argjson load "$(cat "$out/fault-neo4j-restart.load.json")" \
 	--argjson stopMs $((t_stopped - t_stop)) --argjson startMs $((t_up - t_start)) \
 	--argjson falseMs "$false_ms" --argjson trueMs "$true_ms" --argjson downMs "$down_ms" \
 	--argjson serverSurvived "$alive" --argjson finalGracefulExit "$stopped_status" \
+	--argjson phases "$analysis" --arg uptimeEnd "$load_at_end" \
 	'{fault: "neo4j stop/start", neo4jStopMs: $stopMs, neo4jStartMs: $startMs,
 	  readyzFalseMsAfterStopBegan: $falseMs, readyzTrueMsAfterStartBegan: $trueMs, readyzFalseForMs: $downMs,
-	  serverSurvived: $serverSurvived, finalGracefulExit: $finalGracefulExit, load: $load}' \
+	  serverSurvived: $serverSurvived, finalGracefulExit: $finalGracefulExit, uptimeAtTheEnd: $uptimeEnd,
+	  requestsByPhase: $phases, load: $load}' \
 	>"$out/fault-neo4j-restart.json"
 echo "Neo4j stop took $((t_stopped - t_stop)) ms; its restart on the same port $((t_up - t_start)) ms (until scripts/neo4j.sh saw Bolt answer)"
 echo "/readyz: false $false_ms ms after the stop began; true again $true_ms ms after the restart began; false for $down_ms ms"
+echo "GraphQL requests by when they started (server log), and how they ended (count, p50 / max ms):"
+jq -r '.[] | "  \(.phase[2:]): \(.requests) requests; " +
+	([.outcomes | to_entries[] | "\(.key) \(.value.count) (\(.value.p50Ms) / \(.value.maxMs) ms)"] | join(", "))' <<<"$analysis"
+echo "uptime at the end: $load_at_end"
 echo "emnkg server survived the outage: $alive (graceful exit status at the end: $stopped_status)"
 echo "acknowledged writes lost: $lost"
 [[ $load_status == 0 && $lost == 0 && $alive == true && -n $true_at ]] || die "the server did not recover cleanly (see above)"

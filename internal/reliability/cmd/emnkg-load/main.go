@@ -294,10 +294,11 @@ func load(ctx context.Context, o options, client *reliability.Client, ledger *re
 			for ctx.Err() == nil {
 				sent := time.Now()
 				var class string
+				var retryAfter time.Duration
 				write := r.Float64() < o.writeShare
 				if write {
 					out, _ := w.Write(ctx)
-					class = out.Class
+					class, retryAfter = out.Class, out.RetryAfter
 				} else {
 					q := reads[r.IntN(len(reads))]
 					var vars map[string]any
@@ -308,7 +309,7 @@ func load(ctx context.Context, o options, client *reliability.Client, ledger *re
 					if err != nil {
 						class = reliability.TransportClass(err)
 					} else {
-						class = resp.Class()
+						class, retryAfter = resp.Class(), resp.RetryAfter
 					}
 				}
 				if ctx.Err() != nil && class != "ok" {
@@ -323,7 +324,13 @@ func load(ctx context.Context, o options, client *reliability.Client, ledger *re
 						res.reads = append(res.reads, took)
 					}
 				}
-				if class != "ok" {
+				switch {
+				case retryAfter > 0: // the server said when to come back
+					select {
+					case <-ctx.Done():
+					case <-time.After(retryAfter):
+					}
+				case class != "ok":
 					time.Sleep(20 * time.Millisecond) // do not spin while the server is away
 				}
 			}
