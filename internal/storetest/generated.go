@@ -1,9 +1,6 @@
 package storetest
 
 import (
-	"cmp"
-	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -28,61 +25,6 @@ func refValue(it refItem, f emnkg.SortField) (any, bool) {
 	}
 	v, ok := it.node.Props[f.Field]
 	return v, ok
-}
-
-// refCompare compares two present values of one property type.
-func refCompare(a, b any) int {
-	switch x := a.(type) {
-	case string:
-		return strings.Compare(x, b.(string))
-	case int64:
-		return cmp.Compare(x, b.(int64))
-	case bool:
-		y := b.(bool)
-		switch {
-		case x == y:
-			return 0
-		case !x:
-			return -1
-		}
-		return 1
-	}
-	panic(fmt.Sprintf("storetest: cannot compare values of type %T", a))
-}
-
-// refOrder sorts items as the suite specifies: by each sort field, absent
-// values last ascending and first descending, then by node ID ascending,
-// then by relationship ID.
-func refOrder(items []refItem, sorts []emnkg.SortField) {
-	slices.SortStableFunc(items, func(a, b refItem) int {
-		for _, f := range sorts {
-			av, aok := refValue(a, f)
-			bv, bok := refValue(b, f)
-			c := 0
-			switch {
-			case !aok && !bok:
-			case !aok:
-				c = 1
-			case !bok:
-				c = -1
-			default:
-				c = refCompare(av, bv)
-			}
-			if f.Desc {
-				c = -c
-			}
-			if c != 0 {
-				return c
-			}
-		}
-		if c := strings.Compare(a.node.ID, b.node.ID); c != 0 {
-			return c
-		}
-		if a.edge != nil {
-			return strings.Compare(a.edge.ID, b.edge.ID)
-		}
-		return 0
-	})
 }
 
 func testGenerated(t *testing.T, s emnkg.Store) {
@@ -140,7 +82,7 @@ func testGenerated(t *testing.T, s emnkg.Store) {
 						items = append(items, refItem{node: n})
 					}
 				}
-				refOrder(items, tt.sort)
+				memOrder(items, tt.sort)
 				want := make([]string, len(items))
 				for i, it := range items {
 					want[i] = it.node.ID
@@ -238,7 +180,7 @@ func testGenerated(t *testing.T, s emnkg.Store) {
 							items = append(items, refItem{node: ref.nodes[other], edge: e})
 						}
 					}
-					refOrder(items, q.Sort)
+					memOrder(items, q.Sort)
 					w := relWant{edges: []string{}, total: len(items)}
 					for i := q.Offset; i < min(q.Offset+q.Limit, len(items)); i++ {
 						w.edges = append(w.edges, items[i].edge.ID)
