@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
@@ -75,10 +74,8 @@ func encodeState(state map[string]any) (any, error) {
 	return string(b), nil
 }
 
-// decodeState reads the Before or After of a stored audit record: the
-// properties with their Go types and, for a node, "_version" as an int64.
-// Properties that no longer fit the schema keep their plain JSON values,
-// so that the log stays readable whatever the schema becomes.
+// decodeState reads the Before or After of a stored audit record (see
+// emnkg.DecodeAuditState); null is nil.
 func decodeState(r *emnkg.ChangeRecord, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -87,63 +84,11 @@ func decodeState(r *emnkg.ChangeRecord, v any) (map[string]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("neo4j: audit record %d: state is a %T", r.Seq, v)
 	}
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("neo4j: audit record %d: %w", r.Seq, err)
-	}
-	defs := emnkg.EdgeProps()
-	isNode := r.RelType == ""
-	var version any
-	if isNode {
-		defs = emnkg.NodeProps(r.TargetKind)
-		version = raw[emnkg.VersionKey]
-		delete(raw, emnkg.VersionKey)
-	}
-	props, err := emnkg.NormalizeProps(defs, raw)
+	state, err := emnkg.DecodeAuditState(r, text)
 	if err != nil {
-		props = plainValues(raw)
+		return nil, fmt.Errorf("neo4j: %w", err)
 	}
-	if isNode {
-		if n, ok := version.(json.Number); ok {
-			if props[emnkg.VersionKey], err = n.Int64(); err != nil {
-				return nil, fmt.Errorf("neo4j: audit record %d: version: %w", r.Seq, err)
-			}
-		}
-	}
-	return props, nil
-}
-
-// plainValues converts decoded JSON values to the Go types of properties
-// as far as they go: integers to int64, other numbers to float64, lists of
-// text to []string.
-func plainValues(raw map[string]any) map[string]any {
-	out := make(map[string]any, len(raw))
-	for k, v := range raw {
-		switch x := v.(type) {
-		case nil:
-			continue
-		case json.Number:
-			if i, err := x.Int64(); err == nil {
-				v = i
-			} else if f, err := x.Float64(); err == nil {
-				v = f
-			}
-		case []any:
-			list := make([]string, 0, len(x))
-			for _, e := range x {
-				if s, ok := e.(string); ok {
-					list = append(list, s)
-				}
-			}
-			if len(list) == len(x) {
-				v = list
-			}
-		}
-		out[k] = v
-	}
-	return out
+	return state, nil
 }
 
 // writeRecords gives records their sequence numbers, from the counter

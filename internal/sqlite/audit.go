@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -23,73 +22,14 @@ func encodeState(state map[string]any) (any, error) {
 	return text, nil
 }
 
-// decodeState reads the Before or After of a stored audit record: the
-// properties with their Go types and, for a node, "_version" as an int64.
-// Properties that no longer fit the schema keep their plain JSON values,
-// so the log stays readable whatever the schema becomes.
-func (s *Store) decodeState(r *emnkg.ChangeRecord, text sql.NullString) (map[string]any, error) {
+// decodeState reads the Before or After of a stored audit record (see
+// emnkg.DecodeAuditState); NULL is nil.
+func decodeState(r *emnkg.ChangeRecord, text sql.NullString) (map[string]any, error) {
 	if !text.Valid {
 		return nil, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(text.String))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
-		return nil, wrapf(err, "stored audit record %d", r.Seq)
-	}
-	defs := s.edgeDefs
-	var version any
-	isNode := r.RelType == ""
-	if isNode {
-		defs = s.nodeDefsOf(r.TargetKind)
-		version = raw[emnkg.VersionKey]
-		delete(raw, emnkg.VersionKey)
-	}
-	props, err := emnkg.NormalizeProps(defs, raw)
-	if err != nil {
-		props = plainValues(raw)
-	}
-	if isNode {
-		if n, ok := version.(json.Number); ok {
-			v, err := n.Int64()
-			if err != nil {
-				return nil, wrapf(err, "stored audit record %d: version", r.Seq)
-			}
-			props[emnkg.VersionKey] = v
-		}
-	}
-	return props, nil
-}
-
-// plainValues converts decoded JSON values to the Go types of properties
-// as far as they go: integers to int64, other numbers to float64, lists of
-// text to []string.
-func plainValues(raw map[string]any) map[string]any {
-	out := make(map[string]any, len(raw))
-	for k, v := range raw {
-		switch x := v.(type) {
-		case nil:
-			continue
-		case json.Number:
-			if i, err := x.Int64(); err == nil {
-				v = i
-			} else if f, err := x.Float64(); err == nil {
-				v = f
-			}
-		case []any:
-			list := make([]string, 0, len(x))
-			for _, e := range x {
-				if s, ok := e.(string); ok {
-					list = append(list, s)
-				}
-			}
-			if len(list) == len(x) {
-				v = list
-			}
-		}
-		out[k] = v
-	}
-	return out
+	state, err := emnkg.DecodeAuditState(r, text.String)
+	return state, wrapf(err, "stored state")
 }
 
 // boundTime returns the stored form of a time bound of a query. Stored
@@ -184,10 +124,10 @@ func (s *Store) scanRecord(rows *sql.Rows) (emnkg.ChangeRecord, error) {
 	if r.Time, err = parseTime(at); err != nil {
 		return r, err
 	}
-	if r.Before, err = s.decodeState(&r, beforeText); err != nil {
+	if r.Before, err = decodeState(&r, beforeText); err != nil {
 		return r, err
 	}
-	if r.After, err = s.decodeState(&r, afterText); err != nil {
+	if r.After, err = decodeState(&r, afterText); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -104,7 +104,7 @@ func (s *Store) readDocs(ctx context.Context, tx *sql.Tx, after int64) ([]search
 }
 
 // plainProps decodes stored properties without checking them against the
-// schema (see plainValues); text that is no JSON object gives none.
+// schema (see emnkg.PlainValues); text that is no JSON object gives none.
 func plainProps(text string) map[string]any {
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
@@ -112,7 +112,7 @@ func plainProps(text string) map[string]any {
 	if err := dec.Decode(&raw); err != nil {
 		return map[string]any{}
 	}
-	return plainValues(raw)
+	return emnkg.PlainValues(raw)
 }
 
 // matchExpr returns the FTS5 query of tokens: each a quoted prefix query,
