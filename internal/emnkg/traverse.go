@@ -98,6 +98,7 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 		seen[n.ID] = true
 		kept = append(kept, n.ID)
 		frontier = append(frontier, n.ID)
+		sg.Nodes = append(sg.Nodes, n)
 	}
 	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
 		// At most len(seen) of the IDs returned are known already, so
@@ -123,9 +124,12 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 			frontier = append(frontier, id)
 		}
 	}
-	if sg.Nodes, err = getNodesAll(ctx, g, kept); err != nil {
+	// The start nodes were read already; read the nodes reached.
+	reached, err := getNodesAll(ctx, g, kept[len(sg.Nodes):])
+	if err != nil {
 		return nil, err
 	}
+	sg.Nodes = append(sg.Nodes, reached...)
 	if sg.Edges, err = g.EdgesAmong(ctx, kept, q.Types); err != nil {
 		return nil, err
 	}
@@ -142,8 +146,12 @@ func chunks(ids []string, f func(part []string) error) error {
 	return nil
 }
 
-// getNodesAll is GetNodes over any number of IDs, in the order of ids.
+// getNodesAll is GetNodes over any number of IDs (none asks nothing), in
+// the order of ids.
 func getNodesAll(ctx context.Context, g GraphReader, ids []string) ([]*Node, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	if len(ids) <= MaxQueryIDs {
 		return g.GetNodes(ctx, ids)
 	}
