@@ -163,33 +163,68 @@ func readLinks(ctx context.Context, tx *sql.Tx, res *emnkg.Expansion, limit int,
 	return wrapf(rows.Err(), "expand")
 }
 
+// maxMergedArms bounds the ordered lists (given node times end) that
+// neighboursQuery merges; more nodes are grouped and sorted instead, as a
+// merge of many lists costs more per row than a sort.
+const maxMergedArms = 64
+
 // neighboursQuery returns the SQL of Neighbours: the other ends of the
-// qualifying relationships, read from the covering indexes of the
-// relationships' ends, grouped (which sorts them by ID) and cut at the
-// limit. With kinds, the kind of each group's end is checked in nodes_kind
-// (named, or SQLite would read the node's row through the primary key) as
-// the groups come out in ID order, so only the ends up to the limit are
-// looked up.
+// qualifying relationships, read from indexes only, each once, ordered by
+// ID and cut at the limit.
+//
+// For a few given nodes (at most maxMergedArms lists) each node's
+// relationships at each end are read from the index ordered by the other
+// end (edges_src_dst, edges_dst_src), and the compound UNION of these
+// ordered lists is merged (SQLite's MERGE of co-routines), so the query
+// stops once it has the limit's IDs (DISTINCT makes one list, which is not
+// merged, hold each ID once): a hub among the given nodes costs the
+// entries up to the limit, not all its relationships. For more nodes the
+// other ends are read from the covering indexes of the ends, grouped
+// (which sorts them by ID) and cut at the limit. With kinds, the kind of
+// each end is checked in nodes_kind (named, or SQLite would read the
+// node's row through the primary key) as the ends come out in ID order, so
+// only the ends up to the limit are looked up.
 func neighboursQuery(q emnkg.ExpandQuery, seeds []string) (string, []any, error) {
+	return neighboursSQL(q, seeds, len(seeds)*len(hopEnds(q.Direction)) <= maxMergedArms)
+}
+
+// neighboursSQL returns the SQL of Neighbours in the merged form (merge)
+// or the grouped one.
+func neighboursSQL(q emnkg.ExpandQuery, seeds []string, merge bool) (string, []any, error) {
 	var b builder
-	list, err := b.idList(seeds)
-	if err != nil {
-		return "", nil, err
-	}
 	typeCond, kindCond, err := b.hopConds(q)
 	if err != nil {
 		return "", nil, err
 	}
-	var branches []string
-	for _, this := range hopEnds(q.Direction) {
-		branches = append(branches, `SELECT e.`+otherEnd(this)+` AS id`+hopFrom(list, this, typeCond, ""))
+	ends := hopEnds(q.Direction)
+	var ordered string
+	if merge {
+		var arms []string
+		for _, seed := range seeds {
+			p := b.arg(seed)
+			for _, this := range ends {
+				arms = append(arms, `SELECT DISTINCT e.`+otherEnd(this)+` AS id FROM edges AS e INDEXED BY edges_`+this+`_`+otherEnd(this)+
+					` WHERE e.`+this+` = `+p+` AND `+typeCond)
+			}
+		}
+		ordered = strings.Join(arms, " UNION ") + " ORDER BY 1"
+	} else {
+		list, err := b.idList(seeds)
+		if err != nil {
+			return "", nil, err
+		}
+		var branches []string
+		for _, this := range ends {
+			branches = append(branches, `SELECT e.`+otherEnd(this)+` AS id`+hopFrom(list, this, typeCond, ""))
+		}
+		ordered = `SELECT h.id FROM (` + strings.Join(branches, " UNION ALL ") + `) AS h GROUP BY h.id ORDER BY h.id`
 	}
-	having := ""
-	if kindCond != "" {
-		having = ` HAVING EXISTS (SELECT 1 FROM nodes AS n INDEXED BY nodes_kind WHERE n.id = h.id AND ` + kindCond + `)`
+	limit := " LIMIT " + b.arg(int64(q.Limit))
+	if kindCond == "" {
+		return ordered + limit, b.args, nil
 	}
-	query := `SELECT h.id FROM (` + strings.Join(branches, " UNION ALL ") + `) AS h
-		GROUP BY h.id` + having + ` ORDER BY h.id LIMIT ` + b.arg(int64(q.Limit))
+	query := `SELECT o.id FROM (` + ordered + `) AS o
+		WHERE EXISTS (SELECT 1 FROM nodes AS n INDEXED BY nodes_kind WHERE n.id = o.id AND ` + kindCond + `)` + limit
 	return query, b.args, nil
 }
 
@@ -200,29 +235,35 @@ func (s *Store) Neighbours(ctx context.Context, q emnkg.ExpandQuery) ([]string, 
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	out := []string{}
 	seeds := sortedIDs(q.NodeIDs)
 	if len(seeds) == 0 || q.Limit == 0 {
-		return out, nil
+		return []string{}, nil
 	}
 	query, args, err := neighboursQuery(q, seeds)
 	if err != nil {
 		return nil, err
 	}
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	return s.readIDs(ctx, "neighbours", query, args)
+}
+
+// readIDs runs a query of one text column in a read transaction and
+// returns its values.
+func (s *Store) readIDs(ctx context.Context, what, query string, args []any) ([]string, error) {
+	out := []string{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
-			return wrapf(err, "neighbours")
+			return wrapf(err, "%s", what)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				return wrapf(err, "neighbours")
+				return wrapf(err, "%s", what)
 			}
 			out = append(out, id)
 		}
-		return wrapf(rows.Err(), "neighbours")
+		return wrapf(rows.Err(), "%s", what)
 	})
 	if err != nil {
 		return nil, err
@@ -305,8 +346,9 @@ func (s *Store) queryEdges(ctx context.Context, tx *sql.Tx, what, query string, 
 }
 
 // degreesQuery returns the SQL of Degrees. The relationships are counted
-// per end with GROUP BY, each end from its own index (edges_src_type_dst,
-// edges_dst_type_src: read in order, so the groups stream without a sort); in
+// per end with GROUP BY, each end from a covering index of its own
+// (edges_src_dst or edges_dst_src, the narrowest, or the (end, type) ones
+// with types: read in order, so the groups stream without a sort); in
 // BOTH a node's degree is its outgoing plus its incoming count minus its
 // loops (edges_loops), so that a loop counts once. The degrees are ranked
 // on narrow rows, the kinds checked through nodes_kind, and only the nodes
@@ -330,7 +372,7 @@ func degreesQuery(q emnkg.DegreeQuery) (string, []any, error) {
 	case emnkg.DirectionIn:
 		counts = in
 	default:
-		loops := `SELECT e.src AS id, -count(*) AS deg FROM edges AS e WHERE e.src = e.dst AND ` + tc + ` GROUP BY e.src`
+		loops := `SELECT e.src AS id, -count(*) AS deg FROM edges AS e INDEXED BY edges_loops WHERE e.src = e.dst AND ` + tc + ` GROUP BY e.src`
 		counts = `SELECT x.id AS id, sum(x.deg) AS deg FROM (` + out + ` UNION ALL ` + in + ` UNION ALL ` + loops + `) AS x
 			GROUP BY x.id`
 	}

@@ -63,7 +63,7 @@ func migrations() []migration {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}}
+	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}}
 }
 
 // migrationV2 adds the full-text index of the nodes' search documents, the
@@ -135,6 +135,18 @@ func migrationV3() []string {
 		`CREATE INDEX IF NOT EXISTS edges_dst_type_src ON edges (dst, type, src, id)`,
 		`DROP INDEX IF EXISTS edges_src_type`,
 		`DROP INDEX IF EXISTS edges_dst_type`,
+	}
+}
+
+// migrationV4 gives each end of a relationship an index ordered by the
+// other end (then the type): the relationships of one node come out in the
+// order of their other ends' IDs whatever their types, so Neighbours of a
+// few nodes merges those ordered lists and stops at its limit instead of
+// sorting every relationship of the hubs among them (see neighboursQuery).
+func migrationV4() []string {
+	return []string{
+		`CREATE INDEX IF NOT EXISTS edges_src_dst ON edges (src, dst, type)`,
+		`CREATE INDEX IF NOT EXISTS edges_dst_src ON edges (dst, src, type)`,
 	}
 }
 

@@ -35,8 +35,9 @@ func indexNames(tb testing.TB, s *Store, table string) []string {
 
 // TestMigrateFromVersion2 opens a database written by the second schema
 // version: Migrate replaces the (end, type) indexes of the relationships by
-// the covering ones, and traversals then answer from them. Migrating again
-// changes nothing.
+// the covering ones and adds those ordered by the other end (versions 3
+// and 4), and traversals then answer from them. Migrating again changes
+// nothing.
 func TestMigrateFromVersion2(t *testing.T) {
 	dir := t.TempDir()
 	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), true))
@@ -67,7 +68,7 @@ func TestMigrateFromVersion2(t *testing.T) {
 
 	s := openTestStore(t, dir)
 	ctx := t.Context()
-	wantIndexes := []string{"edges_dst_type_src", "edges_loops", "edges_src_type_dst", "edges_type"}
+	wantIndexes := []string{"edges_dst_src", "edges_dst_type_src", "edges_loops", "edges_src_dst", "edges_src_type_dst", "edges_type"}
 	for range 2 {
 		var version int
 		if err := s.rdb.QueryRow(`SELECT version FROM schema_version`).Scan(&version); err != nil || version != len(migrations()) {
