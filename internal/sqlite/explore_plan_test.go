@@ -139,6 +139,12 @@ func explorePlanCases(t *testing.T) []planCase {
 		GroupBy: []emnkg.GroupKey{{Field: "kind"}, {Field: "prefLabel_en",
 			Via: &emnkg.Hop{Type: emnkg.RelUsesTerm, Direction: emnkg.DirectionBoth, Kind: term}}}, Limit: 10})
 	add("facets", fq, fa, err, nil)
+	cq, ca, ok := countedFacetsQuery(emnkg.FacetQuery{Kind: doc, GroupBy: []emnkg.GroupKey{{Field: "year"}, {Field: "kind"}}, Limit: 10})
+	if !ok {
+		t.Fatal("documents by year and kind are not counted")
+	}
+	add("counted facets", cq, ca, nil, both(requireSteps("SEARCH c USING PRIMARY KEY (kind=? AND key1=? AND key2=?)"),
+		forbidSteps("SCAN", "SEARCH n")))
 	for _, cq := range []emnkg.ChangeQuery{
 		{NodeID: docs[0], Limit: 10},
 		{Actor: "alice", AfterSeq: 3, Limit: 10},

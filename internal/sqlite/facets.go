@@ -71,7 +71,8 @@ func facetsQuery(q emnkg.FacetQuery) (string, []any, error) {
 }
 
 // Facets counts the nodes of a kind that pass the filter, grouped by one
-// or two keys, in SQL.
+// or two keys, in SQL: from the counts kept in facet_counts when they hold
+// the answer (see countedFacetsQuery), else from the nodes.
 func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBucket, error) {
 	types, err := q.KeyTypes()
 	if err != nil {
@@ -81,9 +82,11 @@ func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBu
 	if q.Limit == 0 {
 		return out, nil
 	}
-	query, args, err := facetsQuery(q)
-	if err != nil {
-		return nil, err
+	query, args, counted := countedFacetsQuery(q)
+	if !counted {
+		if query, args, err = facetsQuery(q); err != nil {
+			return nil, err
+		}
 	}
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)

@@ -63,7 +63,7 @@ func migrations() []migration {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}}
+	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()}}
 }
 
 // migrationV2 adds the full-text index of the nodes' search documents, the
