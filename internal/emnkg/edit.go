@@ -137,6 +137,28 @@ type APIKey struct {
 	RevokedAt *time.Time
 }
 
+// Validate checks what every store needs of a key it creates: an ID, a
+// hash, a known role and a creation time.
+func (k APIKey) Validate() error {
+	switch {
+	case k.ID == "" || k.Hash == "":
+		return Errorf(EINVALID, "An API key needs an ID and a hash.")
+	case !k.Role.Valid():
+		return Errorf(EINVALID, "Unknown role %q.", k.Role)
+	case k.CreatedAt.IsZero():
+		return Errorf(EINVALID, "An API key needs a creation time.")
+	}
+	return nil
+}
+
+// ValidateRevocation checks the time at which a key is revoked.
+func ValidateRevocation(at time.Time) error {
+	if at.IsZero() {
+		return Errorf(EINVALID, "Revoking needs a time.")
+	}
+	return nil
+}
+
 // Editor is the write side of a store. Every method is one transaction.
 type Editor interface {
 	// Apply validates and applies a change set with its audit records, in

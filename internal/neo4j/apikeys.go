@@ -27,13 +27,8 @@ func apiKeySchema() []schemaItem {
 
 // CreateAPIKey stores a key; its ID and hash must be new (ECONFLICT).
 func (s *Store) CreateAPIKey(ctx context.Context, k emnkg.APIKey) error {
-	switch {
-	case k.ID == "" || k.Hash == "":
-		return invalid("An API key needs an ID and a hash.")
-	case !k.Role.Valid():
-		return invalid("Unknown role %q.", k.Role)
-	case k.CreatedAt.IsZero():
-		return invalid("An API key needs a creation time.")
+	if err := k.Validate(); err != nil {
+		return err
 	}
 	created, err := encodeTime(k.CreatedAt)
 	if err != nil {
@@ -131,8 +126,8 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash string) (*emnkg.APIKey, e
 // RevokeAPIKey marks a key revoked at time at; a revoked key keeps its
 // first time. An unknown ID is ENOTFOUND.
 func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error {
-	if at.IsZero() {
-		return invalid("Revoking needs a time.")
+	if err := emnkg.ValidateRevocation(at); err != nil {
+		return err
 	}
 	when, err := encodeTime(at)
 	if err != nil {

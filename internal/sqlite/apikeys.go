@@ -11,13 +11,8 @@ import (
 
 // CreateAPIKey stores a key; its ID and hash must be new (ECONFLICT).
 func (s *Store) CreateAPIKey(ctx context.Context, k emnkg.APIKey) error {
-	switch {
-	case k.ID == "" || k.Hash == "":
-		return invalid("An API key needs an ID and a hash.")
-	case !k.Role.Valid():
-		return invalid("Unknown role %q.", k.Role)
-	case k.CreatedAt.IsZero():
-		return invalid("An API key needs a creation time.")
+	if err := k.Validate(); err != nil {
+		return err
 	}
 	created, err := formatTime(k.CreatedAt)
 	if err != nil {
@@ -116,8 +111,8 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash string) (*emnkg.APIKey, e
 // RevokeAPIKey marks a key revoked at time at; a revoked key keeps its
 // first revocation time.
 func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error {
-	if at.IsZero() {
-		return invalid("Revoking needs a time.")
+	if err := emnkg.ValidateRevocation(at); err != nil {
+		return err
 	}
 	when, err := formatTime(at)
 	if err != nil {

@@ -147,13 +147,8 @@ func copyKey(k emnkg.APIKey) emnkg.APIKey {
 
 // CreateAPIKey stores a key; its ID and hash must be new.
 func (m *MemStore) CreateAPIKey(ctx context.Context, k emnkg.APIKey) error {
-	switch {
-	case k.ID == "" || k.Hash == "":
-		return invalid("An API key needs an ID and a hash.")
-	case !k.Role.Valid():
-		return invalid("Unknown role %q.", k.Role)
-	case k.CreatedAt.IsZero():
-		return invalid("An API key needs a creation time.")
+	if err := k.Validate(); err != nil {
+		return err
 	}
 	if err := m.check(ctx); err != nil {
 		return err
@@ -207,8 +202,8 @@ func (m *MemStore) APIKeyByHash(ctx context.Context, hash string) (*emnkg.APIKey
 
 // RevokeAPIKey marks a key revoked; a revoked key keeps its first time.
 func (m *MemStore) RevokeAPIKey(ctx context.Context, id string, at time.Time) error {
-	if at.IsZero() {
-		return invalid("Revoking needs a time.")
+	if err := emnkg.ValidateRevocation(at); err != nil {
+		return err
 	}
 	if err := m.check(ctx); err != nil {
 		return err
