@@ -15,8 +15,30 @@ type storedNode struct {
 }
 
 // decodeNode decodes a nodeMap projection. Properties go through
-// emnkg.NormalizeProps so that their Go types match the other store's.
-func decodeNode(v any) (*storedNode, error) {
+// emnkg.NormalizeProps so that their Go types match the other store's. It
+// takes v over: v's property map is changed in place (v comes from a
+// record the caller drops).
+func decodeNode(v any) (*storedNode, error) { return decodeNodeWith(v, nil) }
+
+// propDefs caches emnkg.NodeProps by kind for the nodes of one answer, so
+// that decoding many nodes builds each kind's definitions once. It belongs
+// to one call; the nil cache caches nothing.
+type propDefs map[emnkg.Kind][]emnkg.PropDef
+
+// of returns the property definitions of kind k.
+func (c propDefs) of(k emnkg.Kind) []emnkg.PropDef {
+	if defs, ok := c[k]; ok {
+		return defs
+	}
+	defs := emnkg.NodeProps(k)
+	if c != nil {
+		c[k] = defs
+	}
+	return defs
+}
+
+// decodeNodeWith is decodeNode taking the property definitions from defs.
+func decodeNodeWith(v any, defs propDefs) (*storedNode, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("neo4j: node: unexpected value %T", v)
@@ -38,7 +60,7 @@ func decodeNode(v any) (*storedNode, error) {
 	}
 	raw, _ := m["props"].(map[string]any)
 	version, _ := raw[keyVersion].(int64)
-	props, err := normalize(emnkg.NodeProps(kind), raw)
+	props, err := normalizeOwned(defs.of(kind), raw)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: node %s: %v", id, err)
 	}
@@ -88,8 +110,8 @@ func (e *storedEdge) edge() *emnkg.Edge {
 }
 
 // normalize strips the internal keys from stored properties and normalises
-// the rest. Its errors are about stored data, so they are reported as
-// internal errors (never as the caller's EINVALID).
+// the rest, leaving raw as it was. Its errors are about stored data, so
+// they are reported as internal errors (never as the caller's EINVALID).
 func normalize(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error) {
 	props := make(map[string]any, len(raw))
 	for k, v := range raw {
@@ -97,7 +119,16 @@ func normalize(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error)
 			props[k] = v
 		}
 	}
-	out, err := emnkg.NormalizeProps(defs, props)
+	return normalizeOwned(defs, props)
+}
+
+// normalizeOwned is normalize for a map the caller owns and drops: it
+// deletes the internal keys from raw instead of copying the rest.
+func normalizeOwned(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error) {
+	delete(raw, keyID)
+	delete(raw, keyVersion)
+	delete(raw, keySearch)
+	out, err := emnkg.NormalizeProps(defs, raw)
 	if err != nil {
 		return nil, fmt.Errorf("stored properties do not fit the schema: %s", emnkg.ErrorMessage(err))
 	}

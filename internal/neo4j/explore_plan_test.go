@@ -1,6 +1,7 @@
 package neo4j_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/emnkg/emnkg/internal/neo4j"
 	"github.com/emnkg/emnkg/internal/neo4jtest"
 	"github.com/emnkg/emnkg/internal/storetest"
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // recordedQuery is a query the store ran, with its parameters.
@@ -94,4 +96,115 @@ func TestExploreExpandReadsNoProperties(t *testing.T) {
 	if strings.Contains(queries[0].cypher, ".*") || strings.Contains(queries[0].cypher, "properties(") {
 		t.Errorf("Expand reads properties: %s", queries[0].cypher)
 	}
+}
+
+// TestNeighboursIndexWalk checks both ways Neighbours finds the first IDs
+// (walking the ID index in order, or reading every other end's ID) and the
+// fallback from an index walk whose budget runs out, against the answers
+// computed here. Sixty documents a-doc-NN come first in the index; the term
+// t-late is used by a-doc-55 and five documents z-doc-N after them, so that
+// an index walk for one ID (a budget of neighbourScanPerLimit = 50 entries)
+// finds none and the answer comes from reading the IDs; the term t-spread
+// is used by documents spread over the index. One given node is always
+// answered directly.
+func TestNeighboursIndexWalk(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	g := &emnkg.Graph{}
+	doc := func(id string) {
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: id, Kind: emnkg.KindDocument, Props: map[string]any{"title": id}})
+	}
+	term := func(id string) {
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: id, Kind: emnkg.KindGlossaryTerm, Props: map[string]any{"prefLabel_en": id}})
+	}
+	uses := func(d, tm string) {
+		g.Edges = append(g.Edges, &emnkg.Edge{ID: emnkg.EdgeID(d, emnkg.RelUsesTerm, tm, ""), Type: emnkg.RelUsesTerm, From: d, To: tm})
+	}
+	for i := range 60 {
+		doc(fmt.Sprintf("a-doc-%02d", i))
+	}
+	for i := range 5 {
+		doc(fmt.Sprintf("z-doc-%d", i))
+	}
+	term("t-late")
+	term("t-spread")
+	for i := range 5 {
+		uses(fmt.Sprintf("z-doc-%d", i), "t-late")
+	}
+	for _, d := range []string{"a-doc-10", "a-doc-20", "a-doc-30", "a-doc-40", "a-doc-50", "z-doc-0"} {
+		uses(d, "t-spread")
+	}
+	uses("a-doc-55", "t-late")
+	mustImport(t, s, g)
+
+	// want returns the other ends of the USES_TERM edges of start in dir,
+	// by ID, cut at limit.
+	want := func(start []string, dir emnkg.Direction, limit int) []string {
+		set := map[string]bool{}
+		for _, e := range g.Edges {
+			for _, id := range start {
+				if e.From == id && dir != emnkg.DirectionIn {
+					set[e.To] = true
+				}
+				if e.To == id && dir != emnkg.DirectionOut {
+					set[e.From] = true
+				}
+			}
+		}
+		out := []string{}
+		for id := range set {
+			out = append(out, id)
+		}
+		slices.Sort(out)
+		return out[:min(len(out), limit)]
+	}
+	var walked, read bool
+	// a-doc-00 has no relationship: it makes a one-node start a
+	// two-node one, which may walk the index.
+	starts := [][]string{{"t-late"}, {"t-late", "a-doc-00"}, {"t-spread", "a-doc-00"}, {"t-late", "t-spread"}, {"a-doc-55"}}
+	for _, start := range starts {
+		for _, dir := range []emnkg.Direction{emnkg.DirectionBoth, emnkg.DirectionIn, emnkg.DirectionOut} {
+			for limit := 1; limit <= 8; limit++ {
+				q := emnkg.ExpandQuery{NodeIDs: start, Direction: dir, Limit: limit}
+				var got []string
+				queries := recordQueries(t, s, func() {
+					var err error
+					if got, err = s.Neighbours(t.Context(), q); err != nil {
+						t.Fatal(err)
+					}
+				})
+				if w := want(start, dir, limit); !slices.Equal(got, w) {
+					t.Errorf("Neighbours(%v, %s, limit %d):\n got  %q\n want %q", start, dir, limit, got, w)
+				}
+				if len(queries) != 1 {
+					t.Fatalf("%d queries", len(queries))
+				}
+				res := neo4jtest.Exec(t, "PROFILE "+queries[0].cypher, queries[0].params)
+				walked = walked || profiledRows(res.Summary.Profile(), "NodeUniqueIndexSeekByRange") > 0
+				read = read || profiledRows(res.Summary.Profile(), "Top") > 0
+				if slices.Equal(start, starts[1]) && dir != emnkg.DirectionOut && limit == 1 &&
+					(profiledRows(res.Summary.Profile(), "NodeUniqueIndexSeekByRange") == 0 || profiledRows(res.Summary.Profile(), "Top") == 0) {
+					t.Errorf("Neighbours(t-late, limit 1) did not fall back from an index walk:\n%s", queries[0].cypher)
+				}
+			}
+		}
+	}
+	if !walked || !read {
+		t.Errorf("index walked %v, IDs read %v: both ways should have answered", walked, read)
+	}
+}
+
+// profiledRows returns the rows produced by the operators of a profiled
+// plan whose names start with op.
+func profiledRows(p driver.ProfiledPlan, op string) int64 {
+	if p == nil {
+		return 0
+	}
+	var n int64
+	if strings.HasPrefix(p.Operator(), op) {
+		n = p.Records()
+	}
+	for _, c := range p.Children() {
+		n += profiledRows(c, op)
+	}
+	return n
 }

@@ -47,6 +47,7 @@ const nodeLookupBatch = 10000
 // lookupNodes reads the stored nodes among ids (which hold no duplicates).
 func (s *Store) lookupNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*storedNode, error) {
 	out := make(map[string]*storedNode, len(ids))
+	defs := propDefs{}
 	for start := 0; start < len(ids); start += nodeLookupBatch {
 		batch := ids[start:min(start+nodeLookupBatch, len(ids))]
 		// One record holding a list: many small records cost Bolt more.
@@ -61,7 +62,7 @@ func (s *Store) lookupNodes(ctx context.Context, tx neo4j.ManagedTransaction, id
 		}
 		list, _ := recs[0].Values[0].([]any)
 		for _, v := range list {
-			n, err := decodeNode(v)
+			n, err := decodeNodeWith(v, defs)
 			if err != nil {
 				return nil, err
 			}
@@ -96,12 +97,13 @@ func (s *Store) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePa
 			return nil, err
 		}
 		res := &emnkg.NodePage{Nodes: make([]*emnkg.Node, 0, min(len(recs), q.Limit)), TotalCount: -1}
+		defs := propDefs{}
 		for i, r := range recs {
 			if i == q.Limit {
 				res.HasMore = true
 				break
 			}
-			n, err := decodeNode(r.Values[0])
+			n, err := decodeNodeWith(r.Values[0], defs)
 			if err != nil {
 				return nil, err
 			}
