@@ -56,9 +56,14 @@ type Config struct {
 
 	// Neo4j resilience: Neo4jRetryTime bounds the driver's retries of a
 	// transaction and its wait for a connection; Neo4jProbeInterval is how
-	// often Neo4j is probed.
+	// often Neo4j is probed; Neo4jHoldTime is how long a request made
+	// while Neo4j does not answer waits for it (0: refused at once);
+	// Neo4jWarmupTime bounds the warm-up of Neo4j after an outage (0:
+	// none).
 	Neo4jRetryTime     time.Duration
 	Neo4jProbeInterval time.Duration
+	Neo4jHoldTime      time.Duration
+	Neo4jWarmupTime    time.Duration
 
 	// Authentication and authorisation.
 	JWTSecret     string
@@ -129,8 +134,14 @@ func settings() []setting {
 			usage: "longest time a Neo4j transaction is retried on transient errors (Neo4j away, restarting or busy), and waits for a connection; a request running when Neo4j goes away then fails once",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jRetryTime })},
 		{flag: "neo4j-probe-interval", env: "EMNKG_NEO4J_PROBE_INTERVAL", def: "1s", common: true,
-			usage: "how often Neo4j is probed with a trivial query; while probes fail, requests are refused at once with 503 and this as Retry-After",
+			usage: "how often Neo4j is probed with a trivial query (every 250ms at most while it does not answer); also the Retry-After of requests refused while it does not",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jProbeInterval })},
+		{flag: "neo4j-hold-time", env: "EMNKG_NEO4J_HOLD_TIME", def: "20s", common: true,
+			usage: "how long a request made while Neo4j does not answer waits for it to answer again before it is refused with 503 (0: refused at once); keep it below --request-timeout",
+			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jHoldTime })},
+		{flag: "neo4j-warmup-time", env: "EMNKG_NEO4J_WARMUP_TIME", def: "10s", common: true,
+			usage: "longest time spent, when Neo4j answers again after an outage, preparing the queries run recently before requests go on (0: no warm-up)",
+			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jWarmupTime })},
 		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",
 			usage: "comma-separated origins allowed to call the API from browsers; empty allows only http://localhost:* and http://127.0.0.1:*; * allows any (never with credentials)",
 			bind: func(fs *flag.FlagSet, c *Config, name, def, usage string) error {

@@ -24,7 +24,8 @@ func OpenStoreWithLogger(ctx context.Context, c *Config, logger *slog.Logger) (e
 	if c.Neo4jURI != "" {
 		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.Neo4jURI, User: c.Neo4jUser,
 			Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
-			RetryTime: c.Neo4jRetryTime, ProbeInterval: c.Neo4jProbeInterval, Logger: logger})
+			RetryTime: c.Neo4jRetryTime, ProbeInterval: c.Neo4jProbeInterval,
+			HoldTime: c.Neo4jHoldTime, WarmupTime: c.Neo4jWarmupTime, Logger: logger})
 		if err != nil {
 			return nil, err
 		}

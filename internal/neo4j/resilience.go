@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// Defaults of Config.RetryTime and Config.ProbeInterval.
+// Defaults of the resilience settings of Config.
 const (
 	// DefaultRetryTime bounds the driver's retries of one transaction
 	// and its wait for a connection. The driver waits about 2 s and then
@@ -22,31 +23,73 @@ const (
 	// DefaultProbeInterval is how often the store probes whether Neo4j
 	// answers (a trivial query).
 	DefaultProbeInterval = time.Second
+	// DefaultHoldTime is the hold time that emnkg's configuration
+	// suggests (Config.HoldTime, whose zero value means no hold): long
+	// enough for a restart of Neo4j of up to about 20 s, and shorter than
+	// the server's default request timeout (30 s), so that a held request
+	// still has time to run.
+	DefaultHoldTime = 20 * time.Second
+	// DefaultWarmupTime is the warm-up budget that emnkg's configuration
+	// suggests (Config.WarmupTime, whose zero value means no warm-up).
+	DefaultWarmupTime = 10 * time.Second
 )
 
 // probeTimeout bounds one probe of Neo4j.
 const probeTimeout = 5 * time.Second
 
+// downProbeInterval is the longest interval between probes while Neo4j
+// does not answer: a probe then fails at once (the connection is refused)
+// or soon (the database is not yet available), so probing often is cheap
+// and lets held calls go as soon as Neo4j answers again.
+const downProbeInterval = 250 * time.Millisecond
+
+// warmupMargin is how long before the hold time of the oldest held call
+// ends the warm-up stops, so that the warm-up never makes a held call
+// fail: it leaves time for the probe that follows it.
+const warmupMargin = time.Second
+
+// availabilityConfig configures an availability.
+type availabilityConfig struct {
+	// probe tells whether Neo4j answers now; it returns nil when it does.
+	probe func(ctx context.Context) error
+	// warm, when set, prepares Neo4j after an outage (see Store.warmUp)
+	// before it is reported available again; it must return when its
+	// context ends.
+	warm func(ctx context.Context)
+	// interval is the time between probes while Neo4j answers, timeout
+	// the limit of one probe.
+	interval, timeout time.Duration
+	// hold is how long wait waits for Neo4j while it does not answer;
+	// zero fails at once.
+	hold time.Duration
+	// warmup bounds one run of warm.
+	warmup time.Duration
+	// logger receives the transitions; nil discards them.
+	logger *slog.Logger
+}
+
 // availability is the store's view of whether Neo4j answers, so that
-// calls fail at once while it does not instead of each waiting for the
-// driver's retries to run out.
+// calls made while it does not wait for it to come back for a bounded
+// time (the hold time) instead of each waiting for the driver's retries
+// to run out, and fail at once with EUNAVAILABLE when there is no hold
+// time.
 //
-// A background loop probes Neo4j every interval, and at once when a store
-// call failed as if Neo4j were away (suspect). A probe that fails marks
-// Neo4j unavailable; the next one that succeeds marks it available again.
-// Ping probes too (for /readyz), with the same effect. While Neo4j is
-// unavailable, err returns the EUNAVAILABLE error that store calls fail
-// with before running.
+// A background loop probes Neo4j every interval (every
+// downProbeInterval at most while Neo4j does not answer), and at once
+// when a store call failed as if Neo4j were away (suspect). A probe that
+// fails marks Neo4j unavailable. The next one that succeeds first warms
+// Neo4j up (warm), then probes again and, when that succeeds, marks Neo4j
+// available, which releases the calls held by wait. The warm-up is
+// bounded by its budget and ends a second before the hold time of the
+// oldest held call would, so that it never makes a held call fail. Ping probes too (for /readyz): a failed check marks
+// Neo4j unavailable; a successful one marks it available only when there
+// is no warm-up to run, and otherwise wakes the loop.
 //
 // Calls already running when Neo4j goes away are left to the driver's
 // retries, which Config.RetryTime bounds: they complete if Neo4j comes
 // back in time and fail once otherwise.
 type availability struct {
-	// probe tells whether Neo4j answers now; it returns nil when it does.
-	probe    func(ctx context.Context) error
-	interval time.Duration
-	timeout  time.Duration
-	logger   *slog.Logger
+	cfg availabilityConfig
 
 	// wake asks the loop for a probe at once; ctx ends the loop when the
 	// store closes (stop).
@@ -61,24 +104,34 @@ type availability struct {
 	down  bool
 	since time.Time
 	cause error
+	// back is closed when Neo4j is marked available again; a new one is
+	// made each time it is marked unavailable.
+	back chan struct{}
+	// held holds when each call held by wait began waiting, oldest
+	// first.
+	held *list.List
 }
 
-// newAvailability starts probing a Neo4j that answered just now: every
-// interval, each probe bounded by timeout. Transitions are logged to
-// logger (nil: not logged). Call close to stop it.
-func newAvailability(probe func(context.Context) error, interval, timeout time.Duration, logger *slog.Logger) (*availability, error) {
-	if probe == nil {
+// newAvailability starts probing a Neo4j that answered just now. Call
+// close to stop it.
+func newAvailability(cfg availabilityConfig) (*availability, error) {
+	if cfg.probe == nil {
 		return nil, errors.New("neo4j: availability needs a probe")
 	}
-	if interval <= 0 || timeout <= 0 {
-		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j probe interval and timeout must be positive, not %s and %s.", interval, timeout)
+	if cfg.interval <= 0 || cfg.timeout <= 0 {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j probe interval and timeout must be positive, not %s and %s.", cfg.interval, cfg.timeout)
 	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	if cfg.hold < 0 || cfg.warmup < 0 {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j hold time and warm-up time must not be negative, not %s and %s.", cfg.hold, cfg.warmup)
+	}
+	if cfg.warmup == 0 {
+		cfg.warm = nil
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	a := &availability{probe: probe, interval: interval, timeout: timeout, logger: logger,
-		wake: make(chan struct{}, 1), ctx: ctx, stop: stop}
+	a := &availability{cfg: cfg, wake: make(chan struct{}, 1), ctx: ctx, stop: stop, held: list.New()}
 	a.wg.Add(1)
 	go a.loop()
 	return a, nil
@@ -89,6 +142,11 @@ func newAvailability(probe func(context.Context) error, interval, timeout time.D
 func (a *availability) err() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	return a.errLocked()
+}
+
+// errLocked is err; a.mu must be held.
+func (a *availability) errLocked() error {
 	if !a.down {
 		return nil
 	}
@@ -97,9 +155,49 @@ func (a *availability) err() error {
 		a.since.UTC().Format(time.RFC3339)), a.cause)
 }
 
+// wait returns nil at once while Neo4j is believed to answer. While it
+// is not, wait holds the caller until Neo4j is marked available again
+// (then it returns nil), for at most the hold time: when that passes, or
+// ctx ends first, it returns the EUNAVAILABLE error of err (with ctx's
+// error in the chain when ctx ended). With no hold time it returns that
+// error at once.
+func (a *availability) wait(ctx context.Context) error {
+	a.mu.Lock()
+	if !a.down {
+		a.mu.Unlock()
+		return nil
+	}
+	back := a.back
+	var e *list.Element
+	if a.cfg.hold > 0 {
+		e = a.held.PushBack(time.Now())
+	}
+	a.mu.Unlock()
+	if a.cfg.hold > 0 {
+		defer func() {
+			a.mu.Lock()
+			a.held.Remove(e)
+			a.mu.Unlock()
+		}()
+		timer := time.NewTimer(a.cfg.hold)
+		defer timer.Stop()
+		select {
+		case <-back:
+			return nil
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+	}
+	err := a.err()
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
+	}
+	return err
+}
+
 // retryAfter is how long a client refused by err should wait before
 // trying again: the probe interval.
-func (a *availability) retryAfter() time.Duration { return a.interval }
+func (a *availability) retryAfter() time.Duration { return a.cfg.interval }
 
 // suspect is told that a store call failed as if Neo4j were away: the
 // loop probes at once (once for any number of calls meanwhile).
@@ -111,8 +209,10 @@ func (a *availability) suspect() {
 }
 
 // check probes Neo4j now, on behalf of a caller (Ping), and returns the
-// outcome. The outcome is recorded unless ctx ended first: the caller gave
-// up, which says nothing about Neo4j.
+// outcome. The outcome is recorded unless ctx ended first (the caller
+// gave up, which says nothing about Neo4j), or Neo4j answers again after
+// an outage and is to be warmed up first: then the loop is woken to do
+// that, and check returns the error of err until it has.
 func (a *availability) check(ctx context.Context) error {
 	err := a.probeOnce(ctx)
 	if ctx.Err() != nil {
@@ -123,6 +223,10 @@ func (a *availability) check(ctx context.Context) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err == nil && a.down && a.cfg.warm != nil {
+		a.suspect()
+		return a.errLocked()
+	}
 	a.recordLocked(err)
 	return err
 }
@@ -135,16 +239,16 @@ func (a *availability) close() {
 
 // probeOnce runs one probe, bounded by the probe timeout.
 func (a *availability) probeOnce(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.timeout)
 	defer cancel()
-	return a.probe(ctx)
+	return a.cfg.probe(ctx)
 }
 
-// loop probes every interval, and at once when woken, until the store
-// closes.
+// loop probes every interval (more often while Neo4j is down), and at
+// once when woken, until the store closes.
 func (a *availability) loop() {
 	defer a.wg.Done()
-	timer := time.NewTimer(a.interval)
+	timer := time.NewTimer(a.cfg.interval)
 	defer timer.Stop()
 	for {
 		select {
@@ -154,30 +258,68 @@ func (a *availability) loop() {
 		case <-a.wake:
 		}
 		err := a.probeOnce(a.ctx)
+		if err == nil && a.cfg.warm != nil && a.isDown() {
+			a.warmUp()
+			// Neo4j may have gone away again meanwhile.
+			err = a.probeOnce(a.ctx)
+		}
 		if a.ctx.Err() != nil {
 			return
 		}
 		a.mu.Lock()
 		a.recordLocked(err)
+		next := a.cfg.interval
+		if a.down {
+			next = min(next, downProbeInterval)
+		}
 		a.mu.Unlock()
-		timer.Reset(a.interval)
+		timer.Reset(next)
 	}
 }
 
-// recordLocked records the outcome of a probe and logs the transitions;
-// a.mu must be held.
+// isDown tells whether Neo4j is marked unavailable.
+func (a *availability) isDown() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.down
+}
+
+// warmUp runs the warm-up while Neo4j is still marked unavailable,
+// bounded by its budget and by the hold time left to the oldest held call
+// (less warmupMargin); it does not run when no time is left.
+func (a *availability) warmUp() {
+	budget := a.cfg.warmup
+	a.mu.Lock()
+	if e := a.held.Front(); e != nil {
+		budget = min(budget, time.Until(e.Value.(time.Time).Add(a.cfg.hold-warmupMargin)))
+	}
+	a.mu.Unlock()
+	if budget <= 0 {
+		a.cfg.logger.Info("Neo4j answers again: no warm-up, held calls would fail meanwhile", "budget", a.cfg.warmup.String())
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.ctx, budget)
+	defer cancel()
+	a.cfg.logger.Info("Neo4j answers again: warming it up before store calls go on", "budget", budget.String())
+	a.cfg.warm(ctx)
+}
+
+// recordLocked records the outcome of a probe, releases the held calls
+// when Neo4j answers again, and logs the transitions; a.mu must be held.
 func (a *availability) recordLocked(err error) {
 	now := time.Now()
 	switch {
 	case err != nil && !a.down:
 		a.down, a.since, a.cause = true, now, err
-		a.logger.Warn("Neo4j does not answer: store calls fail at once until a probe succeeds",
-			"error", err.Error(), "probe_interval", a.interval.String())
+		a.back = make(chan struct{})
+		a.cfg.logger.Warn("Neo4j does not answer: store calls wait for it (hold time) or fail at once until a probe succeeds",
+			"error", err.Error(), "hold_time", a.cfg.hold.String(), "probe_interval", min(a.cfg.interval, downProbeInterval).String())
 	case err != nil:
 		a.cause = err
 	case a.down:
 		a.down, a.cause = false, nil
-		a.logger.Info("Neo4j answers again", "unavailable_ms", now.Sub(a.since).Milliseconds())
+		close(a.back)
+		a.cfg.logger.Info("Neo4j answers again", "unavailable_ms", now.Sub(a.since).Milliseconds())
 	}
 }
 

@@ -43,10 +43,24 @@ func (f *fakeNeo4j) count() int {
 }
 
 // newTestAvailability returns an availability over f that probes every
-// second, closed at the end of the test.
+// second, without hold time or warm-up, closed at the end of the test.
 func newTestAvailability(t *testing.T, f *fakeNeo4j) *availability {
 	t.Helper()
-	a, err := newAvailability(f.probe, time.Second, probeTimeout, nil)
+	return newTestAvailabilityWith(t, availabilityConfig{probe: f.probe})
+}
+
+// newTestAvailabilityWith returns an availability configured by cfg, with
+// a probe interval of a second and the probe timeout unless set, closed
+// at the end of the test.
+func newTestAvailabilityWith(t *testing.T, cfg availabilityConfig) *availability {
+	t.Helper()
+	if cfg.interval == 0 {
+		cfg.interval = time.Second
+	}
+	if cfg.timeout == 0 {
+		cfg.timeout = probeTimeout
+	}
+	a, err := newAvailability(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +92,11 @@ func TestAvailabilityFailsFastWhileDownAndRecovers(t *testing.T) {
 			t.Errorf("%d probes, want 1 (at once)", f.count())
 		}
 
-		// Probes repeat every interval while Neo4j is away.
+		// Probes repeat every 250 ms while Neo4j is away.
 		time.Sleep(3*time.Second + time.Millisecond)
 		synctest.Wait()
-		if got := f.count(); got != 4 {
-			t.Errorf("%d probes after 3 s down, want 4 (one per second)", got)
+		if got := f.count(); got != 13 {
+			t.Errorf("%d probes after 3 s down, want 13 (four per second)", got)
 		}
 		if emnkg.ErrorCode(a.err()) != emnkg.EUNAVAILABLE {
 			t.Errorf("still down: %v, want EUNAVAILABLE", a.err())
@@ -90,10 +104,17 @@ func TestAvailabilityFailsFastWhileDownAndRecovers(t *testing.T) {
 
 		// Neo4j is back: the next probe notices, by itself.
 		f.set(true)
-		time.Sleep(time.Second)
+		time.Sleep(downProbeInterval)
 		synctest.Wait()
 		if err := a.err(); err != nil {
 			t.Fatalf("after Neo4j came back: %v, want available", err)
+		}
+		// Back to one probe per interval.
+		n := f.count()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if got := f.count() - n; got != 1 {
+			t.Errorf("%d probes in the second after Neo4j came back, want 1", got)
 		}
 	})
 }
@@ -185,11 +206,7 @@ func TestAvailabilityProbeTimeout(t *testing.T) {
 			<-ctx.Done()
 			return ctx.Err()
 		}
-		a, err := newAvailability(hung, time.Second, 5*time.Second, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.close()
+		a := newTestAvailabilityWith(t, availabilityConfig{probe: hung, timeout: 5 * time.Second})
 		a.suspect()
 		time.Sleep(5*time.Second + time.Millisecond)
 		synctest.Wait()
@@ -202,7 +219,7 @@ func TestAvailabilityProbeTimeout(t *testing.T) {
 func TestAvailabilityCloseStopsProbing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fakeNeo4j{}
-		a, err := newAvailability(f.probe, time.Second, probeTimeout, nil)
+		a, err := newAvailability(availabilityConfig{probe: f.probe, interval: time.Second, timeout: probeTimeout})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,12 +238,18 @@ func TestAvailabilityCloseStopsProbing(t *testing.T) {
 
 func TestNewAvailabilityRefusesBadSettings(t *testing.T) {
 	f := &fakeNeo4j{}
-	for _, c := range []struct{ interval, timeout time.Duration }{{0, time.Second}, {time.Second, 0}, {-time.Second, time.Second}} {
-		if _, err := newAvailability(f.probe, c.interval, c.timeout, nil); err == nil {
-			t.Errorf("interval %s, timeout %s: accepted", c.interval, c.timeout)
+	s := time.Second
+	for _, c := range []availabilityConfig{
+		{interval: 0, timeout: s}, {interval: s, timeout: 0}, {interval: -s, timeout: s},
+		{interval: s, timeout: s, hold: -s}, {interval: s, timeout: s, warmup: -s},
+	} {
+		c.probe = f.probe
+		if a, err := newAvailability(c); err == nil {
+			a.close()
+			t.Errorf("interval %s, timeout %s, hold %s, warm-up %s: accepted", c.interval, c.timeout, c.hold, c.warmup)
 		}
 	}
-	if _, err := newAvailability(nil, time.Second, time.Second, nil); err == nil {
+	if _, err := newAvailability(availabilityConfig{interval: s, timeout: s}); err == nil {
 		t.Error("no probe: accepted")
 	}
 }
@@ -311,5 +334,310 @@ func TestCallErrorReportsTheContext(t *testing.T) {
 	appErr := emnkg.Errorf(emnkg.ENOTFOUND, "gone")
 	if err := s.callError(ctx, appErr); err != appErr {
 		t.Errorf("%v, want the domain error unchanged", err)
+	}
+}
+
+// heldCall is a call of wait made in its own goroutine: when it returned
+// and with what.
+type heldCall struct {
+	mu       sync.Mutex
+	returned bool
+	at       time.Time
+	err      error
+}
+
+// holdCall calls a.wait(ctx) in a new goroutine.
+func holdCall(a *availability, ctx context.Context) *heldCall {
+	c := &heldCall{}
+	go func() {
+		err := a.wait(ctx)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.returned, c.at, c.err = true, time.Now(), err
+	}()
+	return c
+}
+
+// result tells whether the call returned, and how.
+func (c *heldCall) result() (returned bool, at time.Time, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.returned, c.at, c.err
+}
+
+// downAvailability returns an availability with the given hold time over
+// a Neo4j that has just been found away.
+func downAvailability(t *testing.T, f *fakeNeo4j, hold time.Duration) *availability {
+	t.Helper()
+	a := newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, hold: hold})
+	f.set(false)
+	a.suspect()
+	synctest.Wait()
+	if emnkg.ErrorCode(a.err()) != emnkg.EUNAVAILABLE {
+		t.Fatalf("after a failed probe: %v, want EUNAVAILABLE", a.err())
+	}
+	return a
+}
+
+func TestHeldCallIsReleasedWhenNeo4jAnswers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		a := downAvailability(t, f, 20*time.Second)
+		start := time.Now()
+		call := holdCall(a, t.Context())
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		if returned, _, err := call.result(); returned {
+			t.Fatalf("the call returned (%v) while Neo4j was away, within the hold time", err)
+		}
+		// Neo4j answers again: the next probe (within 250 ms) releases
+		// the call.
+		f.set(true)
+		time.Sleep(downProbeInterval)
+		synctest.Wait()
+		returned, at, err := call.result()
+		if !returned || err != nil {
+			t.Fatalf("after Neo4j answered again: returned %v, %v; want released without error", returned, err)
+		}
+		if held := at.Sub(start); held > 5*time.Second+downProbeInterval {
+			t.Errorf("held %s, want at most %s (until the first probe after Neo4j came back)", held, 5*time.Second+downProbeInterval)
+		}
+		// A new call does not wait.
+		if err := a.wait(t.Context()); err != nil {
+			t.Errorf("a call once Neo4j answers: %v", err)
+		}
+	})
+}
+
+func TestHeldCallFailsWhenTheHoldTimeEnds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		a := downAvailability(t, f, 20*time.Second)
+		start := time.Now()
+		call := holdCall(a, t.Context())
+		time.Sleep(20*time.Second - time.Millisecond)
+		synctest.Wait()
+		if returned, _, _ := call.result(); returned {
+			t.Fatal("the call returned before the hold time ended")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		returned, at, err := call.result()
+		if !returned || emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Fatalf("after the hold time: returned %v, %v; want EUNAVAILABLE", returned, err)
+		}
+		if held := at.Sub(start); held != 20*time.Second {
+			t.Errorf("held %s, want the hold time, 20s", held)
+		}
+	})
+}
+
+func TestHeldCallHonoursItsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		a := downAvailability(t, f, 20*time.Second)
+		ctx, cancel := context.WithCancel(t.Context())
+		call := holdCall(a, ctx)
+		time.Sleep(3 * time.Second)
+		cancel()
+		synctest.Wait()
+		returned, _, err := call.result()
+		if !returned || emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE || !errors.Is(err, context.Canceled) {
+			t.Fatalf("after the caller gave up: returned %v, %v; want EUNAVAILABLE because of the cancellation", returned, err)
+		}
+	})
+}
+
+func TestZeroHoldTimeFailsFast(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		a := downAvailability(t, f, 0)
+		start := time.Now()
+		err := a.wait(t.Context())
+		if emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Fatalf("wait without hold time: %v, want EUNAVAILABLE", err)
+		}
+		if time.Since(start) != 0 {
+			t.Errorf("wait without hold time took %s, want no time", time.Since(start))
+		}
+	})
+}
+
+// TestStoreCallsAreHeldWhileDown checks that read and write wait for
+// Neo4j within the hold time, and fail without running when it does not
+// come back (the store has no driver: running would panic).
+func TestStoreCallsAreHeldWhileDown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		s := &Store{uri: "bolt://127.0.0.1:1", avail: downAvailability(t, f, 10*time.Second)}
+		work := func(tx neo4j.ManagedTransaction) (int, error) {
+			t.Error("work ran while Neo4j was down")
+			return 0, nil
+		}
+		start := time.Now()
+		if _, err := read(t.Context(), s, work); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Errorf("read: %v, want EUNAVAILABLE", err)
+		}
+		if _, err := write(t.Context(), s, work); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Errorf("write: %v, want EUNAVAILABLE", err)
+		}
+		if held := time.Since(start); held != 20*time.Second {
+			t.Errorf("read and write held %s, want twice the hold time, 20s", held)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		go func() {
+			time.Sleep(time.Second)
+			cancel()
+		}()
+		retryAfter, err := s.AwaitAvailable(ctx)
+		if emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE || retryAfter != time.Second || !errors.Is(err, context.Canceled) {
+			t.Errorf("AwaitAvailable, cancelled: %s, %v; want 1s, EUNAVAILABLE", retryAfter, err)
+		}
+	})
+}
+
+func TestWarmUpRunsBeforeNeo4jIsReportedAvailable(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		var mu sync.Mutex
+		var warmed []time.Time
+		var a *availability
+		warm := func(ctx context.Context) {
+			mu.Lock()
+			warmed = append(warmed, time.Now())
+			mu.Unlock()
+			if err := a.err(); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+				t.Errorf("during the warm-up: %v, want still unavailable", err)
+			}
+			// A warm-up that takes longer than its budget is cut by it.
+			<-ctx.Done()
+		}
+		a = newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
+			hold: 20 * time.Second, warmup: 3 * time.Second})
+		f.set(false)
+		a.suspect()
+		synctest.Wait()
+		call := holdCall(a, t.Context())
+
+		// While it warms up, Ping (check) says unavailable too.
+		f.set(true)
+		if err := a.check(t.Context()); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Errorf("check when Neo4j answers again, before the warm-up: %v, want EUNAVAILABLE", err)
+		}
+		synctest.Wait() // the check woke the loop: it probes and warms up
+		mu.Lock()
+		if len(warmed) != 1 {
+			t.Fatalf("%d warm-ups once Neo4j answered, want 1", len(warmed))
+		}
+		began := warmed[0]
+		mu.Unlock()
+		time.Sleep(3*time.Second - time.Millisecond)
+		synctest.Wait()
+		if returned, _, _ := call.result(); returned {
+			t.Fatal("a held call was released during the warm-up")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		returned, at, err := call.result()
+		if !returned || err != nil {
+			t.Fatalf("after the warm-up: returned %v, %v; want released", returned, err)
+		}
+		if d := at.Sub(began); d != 3*time.Second {
+			t.Errorf("released %s after the warm-up began, want its budget, 3s", d)
+		}
+		if err := a.err(); err != nil {
+			t.Errorf("after the warm-up: %v, want available", err)
+		}
+		// No warm-up while Neo4j stays up.
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(warmed) != 1 {
+			t.Errorf("%d warm-ups, want 1", len(warmed))
+		}
+	})
+}
+
+func TestWarmUpThatLosesNeo4jKeepsItUnavailable(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeNeo4j{up: true}
+		var a *availability
+		warms := 0
+		warm := func(ctx context.Context) {
+			warms++
+			if warms == 1 {
+				f.set(false) // Neo4j goes away again during the first warm-up
+			}
+		}
+		a = newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
+			hold: 20 * time.Second, warmup: 3 * time.Second})
+		f.set(false)
+		a.suspect()
+		synctest.Wait()
+		f.set(true)
+		time.Sleep(downProbeInterval)
+		synctest.Wait()
+		if warms != 1 || emnkg.ErrorCode(a.err()) != emnkg.EUNAVAILABLE {
+			t.Fatalf("%d warm-ups, %v; want 1 and still unavailable", warms, a.err())
+		}
+		f.set(true)
+		time.Sleep(downProbeInterval)
+		synctest.Wait()
+		if warms != 2 || a.err() != nil {
+			t.Fatalf("%d warm-ups, %v; want 2 and available", warms, a.err())
+		}
+	})
+}
+
+// TestWarmUpSparesHeldCalls checks that the warm-up ends before the hold
+// time of the oldest held call does (less warmupMargin), and does not
+// run when no time is left, so that it never makes a held call fail.
+func TestWarmUpSparesHeldCalls(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		back       time.Duration // when Neo4j answers again, after the call began waiting
+		warms      int
+		releasedBy time.Duration
+	}{
+		{"some time left", 15 * time.Second, 1, 20*time.Second - warmupMargin},
+		{"no time left", 19*time.Second + 500*time.Millisecond, 0, 19*time.Second + 500*time.Millisecond + downProbeInterval},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeNeo4j{up: true}
+				var mu sync.Mutex
+				warms := 0
+				warm := func(ctx context.Context) {
+					mu.Lock()
+					warms++
+					mu.Unlock()
+					<-ctx.Done() // a warm-up that would use its whole budget
+				}
+				a := newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
+					hold: 20 * time.Second, warmup: 10 * time.Second})
+				f.set(false)
+				a.suspect()
+				synctest.Wait()
+				start := time.Now()
+				call := holdCall(a, t.Context())
+				time.Sleep(c.back)
+				f.set(true)
+				time.Sleep(20*time.Second - c.back)
+				synctest.Wait()
+				returned, at, err := call.result()
+				if !returned || err != nil {
+					t.Fatalf("the held call: returned %v, %v; want released", returned, err)
+				}
+				if held := at.Sub(start); held > c.releasedBy {
+					t.Errorf("released after %s, want by %s", held, c.releasedBy)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if warms != c.warms {
+					t.Errorf("%d warm-ups, want %d", warms, c.warms)
+				}
+			})
+		})
 	}
 }

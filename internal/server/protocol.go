@@ -212,14 +212,12 @@ func (s *Server) refuseShuttingDown(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuseUnavailable refuses a query or mutation while the store knows
-// its database does not answer: 503 SERVICE_UNAVAILABLE, with Retry-After
-// (whole seconds, at least 1) and the store's message, and tells whether
-// it did. Nothing was run, so the client may retry any operation.
+// its database does not answer (after holding it, see storeAvailable):
+// 503 SERVICE_UNAVAILABLE, with Retry-After (whole seconds, at least 1)
+// and the store's message, and tells whether it did. Nothing was run, so
+// the client may retry any operation.
 func (s *Server) refuseUnavailable(w http.ResponseWriter, r *http.Request, media string) bool {
-	if s.avail == nil {
-		return false
-	}
-	retryAfter, err := s.avail.Available()
+	retryAfter, err := s.storeAvailable(r.Context())
 	if err == nil {
 		return false
 	}

@@ -68,9 +68,11 @@ type Config struct {
 }
 
 // StoreAvailability is implemented by stores that know, without asking,
-// whether their database answers (the Neo4j store). While Available
-// returns an error, the server refuses GraphQL queries and mutations
-// before running them: 503 with Retry-After and SERVICE_UNAVAILABLE.
+// whether their database answers (the Neo4j store). While the store says
+// it does not, the server holds GraphQL queries and mutations before
+// running them when the store implements StoreAvailabilityWaiter, and
+// refuses them (at once, or when the hold ends without the database
+// answering): 503 with Retry-After and SERVICE_UNAVAILABLE.
 type StoreAvailability interface {
 	// Available returns nil while the database is believed to answer, and
 	// otherwise an error with a client-safe message and how long to wait
@@ -78,12 +80,27 @@ type StoreAvailability interface {
 	Available() (retryAfter time.Duration, err error)
 }
 
+// StoreAvailabilityWaiter is implemented by stores that can hold a
+// request while their database does not answer (the Neo4j store, with
+// its hold time).
+type StoreAvailabilityWaiter interface {
+	StoreAvailability
+	// AwaitAvailable returns nil at once while the database is believed
+	// to answer; otherwise it waits for the database to answer again,
+	// for at most the store's hold time, returning nil as soon as it
+	// does, and what Available returns when the hold time passes or ctx
+	// ends first.
+	AwaitAvailable(ctx context.Context) (retryAfter time.Duration, err error)
+}
+
 // Server serves the API.
 type Server struct {
 	cfg   Config
 	store emnkg.Store
 	// avail is the store's availability, when it tracks it.
-	avail   StoreAvailability
+	avail StoreAvailability
+	// waiter is avail when the store can hold requests.
+	waiter  StoreAvailabilityWaiter
 	logger  *slog.Logger
 	limits  graph.Limits
 	metrics *metrics.Metrics
@@ -117,6 +134,9 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, logger: logger}
 	if a, ok := store.(StoreAvailability); ok {
 		s.avail = a
+	}
+	if w, ok := store.(StoreAvailabilityWaiter); ok {
+		s.waiter = w
 	}
 	if cfg.Metrics {
 		s.metrics = metrics.New()
@@ -181,6 +201,23 @@ func (s *Server) limitRequest(next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// storeAvailable tells whether a GraphQL query or mutation may run: nil
+// while the store's database is believed to answer (or the store does not
+// track it). While it does not answer, a store that can hold requests
+// (StoreAvailabilityWaiter) holds this one until it answers again, for
+// at most its hold time or until ctx ends; otherwise, or when the hold
+// ends first, storeAvailable returns the store's error and how long the
+// client should wait before trying again.
+func (s *Server) storeAvailable(ctx context.Context) (retryAfter time.Duration, err error) {
+	switch {
+	case s.waiter != nil:
+		return s.waiter.AwaitAvailable(ctx)
+	case s.avail != nil:
+		return s.avail.Available()
+	}
+	return 0, nil
 }
 
 // ready reports whether the store answers (and, for Neo4j, is migrated).

@@ -7,10 +7,12 @@
 # level); from them the failed requests are sorted by when they started
 # relative to the outage (in flight when the stop began, during the stop,
 # while Neo4j was down, while it started, after it answered again) and by how
-# they failed: refused at once (503 SERVICE_UNAVAILABLE, nothing run),
-# SERVICE_UNAVAILABLE after the driver's retries (200 with the error), or
-# anything else (e.g. CANCELLED when the client timed out first). The load
-# generator's own count tells client timeouts ("timeout") from answers.
+# they ended: answered (after being held while Neo4j was away, see
+# --neo4j-hold-time), refused (503 SERVICE_UNAVAILABLE, nothing run: at once
+# without a hold time, or when the hold time ended), SERVICE_UNAVAILABLE
+# after the driver's retries (200 with the error), or anything else (e.g.
+# CANCELLED when the client timed out first). The load generator's own count
+# tells client timeouts ("timeout") from answers.
 #
 # Usage: bash scripts/faults/neo4j-restart.sh
 # Environment:
@@ -27,8 +29,13 @@
 #                port, stopped afterwards)
 #   OUT          directory for the results (fault-neo4j-restart.json,
 #                fault-neo4j-restart.requests.jsonl)
-#   EMNKG_NEO4J_RETRY_TIME, EMNKG_NEO4J_PROBE_INTERVAL  passed on to the
-#                server (defaults 5s and 1s)
+#   CLIENT_TIMEOUT  the load generator's time limit of one request
+#                (default 35s: longer than the server's request timeout,
+#                30 s, which bounds the hold time, so that clients see the
+#                server's answer to a held request instead of giving up)
+#   EMNKG_NEO4J_RETRY_TIME, EMNKG_NEO4J_PROBE_INTERVAL, EMNKG_NEO4J_HOLD_TIME,
+#   EMNKG_NEO4J_WARMUP_TIME  passed on to the server (defaults 5s, 1s, 20s
+#                and 10s)
 # Needs Go, curl, jq, Java 17 and Maven. Everything runs on 127.0.0.1.
 set -euo pipefail
 # Log times in UTC ("...Z"), which the analysis below reads.
@@ -42,6 +49,7 @@ mkdir -p "$out"
 duration=${DURATION:-90s}
 [[ ${duration%s} =~ ^[0-9]+$ ]] || die "DURATION must be whole seconds, like 90s"
 stop_at=${STOP_AT:-10}
+client_timeout=${CLIENT_TIMEOUT:-35s}
 down=${DOWN:-5}
 neo4j_dir=${NEO4J_DIR:-}
 neo4j_port=${NEO4J_PORT:-}
@@ -99,10 +107,11 @@ if ((warmup > 0)); then
 fi
 echo "== machine: $(nproc) cores; uptime at the start: $(uptime)"
 t_load=$(now_ms)
-echo "== fault: Neo4j stopped ${stop_at}s into a $duration load for ${down}s, then restarted on the same port; ${CLIENTS:-16} clients, write share ${WRITE_SHARE:-0.2}"
+echo "== fault: Neo4j stopped ${stop_at}s into a $duration load for ${down}s, then restarted on the same port; ${CLIENTS:-16} clients, write share ${WRITE_SHARE:-0.2}, client timeout $client_timeout"
+echo "== server: hold time ${EMNKG_NEO4J_HOLD_TIME:-20s}, warm-up ${EMNKG_NEO4J_WARMUP_TIME:-10s}, retry time ${EMNKG_NEO4J_RETRY_TIME:-5s}, probe interval ${EMNKG_NEO4J_PROBE_INTERVAL:-1s}"
 "$work/bin/emnkg-load" --url "http://$addr" --token-file "$work/key" --label "neo4j, restarted" \
 	--duration "$duration" --clients "${CLIENTS:-16}" --write-share "${WRITE_SHARE:-0.2}" \
-	--pid-file "$work/neo.pid" --ledger "$out/fault-neo4j-restart.acked.jsonl" \
+	--request-timeout "$client_timeout" --pid-file "$work/neo.pid" --ledger "$out/fault-neo4j-restart.acked.jsonl" \
 	--json "$out/fault-neo4j-restart.load.json" --fail-on-loss=false >"$work/load.out" 2>&1 &
 load_pid=$!
 sleep "$stop_at"
@@ -152,7 +161,7 @@ analysis=$(jq -s --argjson tLoad "$t_load" --argjson tEnd "$t_end" --argjson tSt
 		elif .started < $tUp then "4 started while Neo4j was starting"
 		else "5 started after Neo4j answered again" end;
 	def outcome: if .ended >= $tEnd and (.codes | index("CANCELLED")) then "cut off by the end of the run"
-		elif .status == 503 and (.codes | index("SERVICE_UNAVAILABLE")) then "refused at once (503 SERVICE_UNAVAILABLE)"
+		elif .status == 503 and (.codes | index("SERVICE_UNAVAILABLE")) then "refused (503 SERVICE_UNAVAILABLE, nothing run)"
 		elif (.codes | length) == 0 and .status < 400 then "ok"
 		elif .codes[0] == "SERVICE_UNAVAILABLE" then "SERVICE_UNAVAILABLE after retries (\(.status))"
 		else "\(.codes[0] // "no code") (\(.status))" end;
@@ -176,6 +185,9 @@ echo "/readyz: false $false_ms ms after the stop began; true again $true_ms ms a
 echo "GraphQL requests by when they started (server log), and how they ended (count, p50 / max ms):"
 jq -r '.[] | "  \(.phase[2:]): \(.requests) requests; " +
 	([.outcomes | to_entries[] | "\(.key) \(.value.count) (\(.value.p50Ms) / \(.value.maxMs) ms)"] | join(", "))' <<<"$analysis"
+echo "the store's notes on Neo4j (server log):"
+jq -r 'select((.msg | type) == "string" and (.msg | startswith("Neo4j")))
+	| "  \(.time) \(.msg)" + ([to_entries[] | select(.key | IN("time", "level", "msg") | not) | " \(.key)=\(.value)"] | join(""))' "$work/neo.log"
 echo "uptime at the end: $load_at_end"
 echo "emnkg server survived the outage: $alive (graceful exit status at the end: $stopped_status)"
 echo "acknowledged writes lost: $lost"

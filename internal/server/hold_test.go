@@ -1,0 +1,136 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/server"
+)
+
+// holdingStore is a store whose database is away until back is closed,
+// and which holds requests as the Neo4j store does
+// (server.StoreAvailabilityWaiter): AwaitAvailable returns nil once back
+// is closed, and the store's error when expire is closed first (the hold
+// time ended) or the request's context ends.
+type holdingStore struct {
+	emnkg.Store
+	back, expire chan struct{}
+	// held receives the context of each request that starts waiting.
+	held chan context.Context
+}
+
+// newHoldingStore returns a holdingStore over store, away.
+func newHoldingStore(store emnkg.Store) *holdingStore {
+	return &holdingStore{Store: store, back: make(chan struct{}), expire: make(chan struct{}),
+		held: make(chan context.Context, 16)}
+}
+
+// unavailable is the error of holdingStore while its database is away.
+func unavailable() (time.Duration, error) {
+	return 1500 * time.Millisecond, emnkg.Errorf(emnkg.EUNAVAILABLE, "The database has not answered since noon; the request was not run.")
+}
+
+func (s *holdingStore) Available() (time.Duration, error) {
+	select {
+	case <-s.back:
+		return 0, nil
+	default:
+		return unavailable()
+	}
+}
+
+func (s *holdingStore) AwaitAvailable(ctx context.Context) (time.Duration, error) {
+	select {
+	case <-s.back:
+		return 0, nil
+	default:
+	}
+	s.held <- ctx
+	select {
+	case <-s.back:
+		return 0, nil
+	case <-s.expire:
+	case <-ctx.Done():
+	}
+	return unavailable()
+}
+
+var _ server.StoreAvailabilityWaiter = (*holdingStore)(nil)
+
+// holdTestQuery is a query of the held requests.
+const holdTestQuery = `{"query": "{ countries(first: 1) { totalCount } }"}`
+
+// sendHeld sends holdTestQuery in a new goroutine; the answer arrives on
+// the returned channel.
+func sendHeld(t *testing.T, url string) <-chan exchange {
+	t.Helper()
+	out := make(chan exchange, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	t.Cleanup(wg.Wait)
+	go func() {
+		defer wg.Done()
+		out <- send(t, "POST", url+"/graphql", map[string]string{"Content-Type": "application/json"}, holdTestQuery)
+	}()
+	return out
+}
+
+// TestHeldWhileTheStoreIsAway checks that a query or mutation arriving
+// while the store's database is away waits for it (within the store's
+// hold time) and is answered normally when it comes back, and gets 503
+// with Retry-After and SERVICE_UNAVAILABLE when the hold ends first.
+func TestHeldWhileTheStoreIsAway(t *testing.T) {
+	t.Run("released when the database is back", func(t *testing.T) {
+		store := newHoldingStore(storeOpeners[0].open(t))
+		ts := newTestServerOn(t, server.Config{RequestTimeout: time.Minute}, nil, store)
+		answer := sendHeld(t, ts.URL)
+		ctx := <-store.held // the request waits for the store
+		if _, ok := ctx.Deadline(); !ok {
+			t.Error("the held request's context has no deadline: the request timeout does not bound the hold")
+		}
+		close(store.back)
+		ex := <-answer
+		_, hasData, code := gqlBody(t, ex.body)
+		if ex.status != http.StatusOK || !hasData || code != "" {
+			t.Fatalf("held, then the database came back: status %d, code %q: %s", ex.status, code, ex.body)
+		}
+		if !strings.Contains(string(ex.body), "totalCount") {
+			t.Errorf("no answer to the query: %s", ex.body)
+		}
+	})
+	t.Run("refused when the hold ends", func(t *testing.T) {
+		store := newHoldingStore(storeOpeners[0].open(t))
+		ts := newTestServerOn(t, server.Config{}, nil, store)
+		answer := sendHeld(t, ts.URL)
+		<-store.held
+		close(store.expire)
+		ex := <-answer
+		_, hasData, code := gqlBody(t, ex.body)
+		if ex.status != http.StatusServiceUnavailable || code != server.CodeUnavailable || hasData {
+			t.Fatalf("the hold ended: status %d, code %s, data %v: %s", ex.status, code, hasData, ex.body)
+		}
+		if got := ex.header.Get("Retry-After"); got != "2" {
+			t.Errorf("Retry-After %q, want 2 (1.5 s rounded up)", got)
+		}
+		if !strings.Contains(string(ex.body), "the request was not run") {
+			t.Errorf("the store's message is missing: %s", ex.body)
+		}
+	})
+	t.Run("refused when the request times out", func(t *testing.T) {
+		store := newHoldingStore(storeOpeners[0].open(t))
+		ts := newTestServerOn(t, server.Config{RequestTimeout: time.Millisecond}, nil, store)
+		ex := <-sendHeld(t, ts.URL)
+		<-store.held
+		if _, _, code := gqlBody(t, ex.body); ex.status != http.StatusServiceUnavailable || code != server.CodeUnavailable {
+			t.Fatalf("the request timed out while held: status %d, code %s: %s", ex.status, code, ex.body)
+		}
+		if ex.header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+	})
+}
