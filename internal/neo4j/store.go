@@ -225,18 +225,45 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 
 // read runs work in one managed read transaction. While Neo4j is known
 // not to answer, it first waits for it for up to the hold time, and fails
-// without running when it does not come back in time.
+// without running when it does not come back in time. A read that Neo4j
+// going away made fail while it ran is run once more when Neo4j answers
+// again within the hold time (see readAgain).
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	if err := s.avail.wait(ctx); err != nil {
 		var zero T
 		return zero, err
 	}
+	v, err := readOnce(ctx, s, work)
+	if err != nil && s.readAgain(ctx, err) {
+		v, err = readOnce(ctx, s, work)
+	}
+	return v, err
+}
+
+// readOnce runs work in one managed read transaction, with the driver's
+// retries.
+func readOnce[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		return work(storeTx{tx, false})
 	})
 	return v, s.callError(ctx, err)
+}
+
+// readAgain tells whether a read that failed with err is to run once
+// more: it failed because Neo4j did not answer (EUNAVAILABLE, after the
+// driver's retries), the store holds calls (a hold time), and Neo4j
+// answers again within the hold time. It probes Neo4j at once, so that a
+// Neo4j that went away is known to be away, and waits for it as a new
+// call would. A read changed nothing, so running it again is safe; a
+// write is never run again, as it may have committed.
+func (s *Store) readAgain(ctx context.Context, err error) bool {
+	if emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE || s.avail.cfg.hold <= 0 || ctx.Err() != nil {
+		return false
+	}
+	_ = s.avail.check(ctx)
+	return s.avail.wait(ctx) == nil
 }
 
 // write runs work in one managed write transaction; the transaction rolls
