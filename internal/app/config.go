@@ -57,13 +57,10 @@ type Config struct {
 	// Neo4j resilience: Neo4jRetryTime bounds the driver's retries of a
 	// transaction and its wait for a connection; Neo4jProbeInterval is how
 	// often Neo4j is probed; Neo4jHoldTime is how long a request made
-	// while Neo4j does not answer waits for it (0: refused at once);
-	// Neo4jWarmupTime bounds the warm-up of Neo4j after an outage (0:
-	// none).
+	// while Neo4j does not answer waits for it (0: refused at once).
 	Neo4jRetryTime     time.Duration
 	Neo4jProbeInterval time.Duration
 	Neo4jHoldTime      time.Duration
-	Neo4jWarmupTime    time.Duration
 
 	// Authentication and authorisation.
 	JWTSecret     string
@@ -139,9 +136,6 @@ func settings() []setting {
 		{flag: "neo4j-hold-time", env: "EMNKG_NEO4J_HOLD_TIME", def: "20s", common: true,
 			usage: "how long a request made while Neo4j does not answer waits for it to answer again before it is refused with 503 (0: refused at once); keep it below --request-timeout",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jHoldTime })},
-		{flag: "neo4j-warmup-time", env: "EMNKG_NEO4J_WARMUP_TIME", def: "10s", common: true,
-			usage: "longest time spent, when Neo4j answers again after an outage, preparing the queries run recently before requests go on (0: no warm-up)",
-			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jWarmupTime })},
 		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",
 			usage: "comma-separated origins allowed to call the API from browsers; empty allows only http://localhost:* and http://127.0.0.1:*; * allows any (never with credentials)",
 			bind: func(fs *flag.FlagSet, c *Config, name, def, usage string) error {

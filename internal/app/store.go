@@ -25,7 +25,7 @@ func OpenStoreWithLogger(ctx context.Context, c *Config, logger *slog.Logger) (e
 		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.Neo4jURI, User: c.Neo4jUser,
 			Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
 			RetryTime: c.Neo4jRetryTime, ProbeInterval: c.Neo4jProbeInterval,
-			HoldTime: c.Neo4jHoldTime, WarmupTime: c.Neo4jWarmupTime, Logger: logger})
+			HoldTime: c.Neo4jHoldTime, Logger: logger})
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package neo4j
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -29,9 +28,6 @@ const (
 	// the server's default request timeout (30 s), so that a held request
 	// still has time to run.
 	DefaultHoldTime = 20 * time.Second
-	// DefaultWarmupTime is the warm-up budget that emnkg's configuration
-	// suggests (Config.WarmupTime, whose zero value means no warm-up).
-	DefaultWarmupTime = 10 * time.Second
 )
 
 // probeTimeout bounds one probe of Neo4j.
@@ -43,27 +39,16 @@ const probeTimeout = 5 * time.Second
 // and lets held calls go as soon as Neo4j answers again.
 const downProbeInterval = 250 * time.Millisecond
 
-// warmupMargin is how long before the hold time of the oldest held call
-// ends the warm-up stops, so that the warm-up never makes a held call
-// fail: it leaves time for the probe that follows it.
-const warmupMargin = time.Second
-
 // availabilityConfig configures an availability.
 type availabilityConfig struct {
 	// probe tells whether Neo4j answers now; it returns nil when it does.
 	probe func(ctx context.Context) error
-	// warm, when set, prepares Neo4j after an outage (see Store.warmUp)
-	// before it is reported available again; it must return when its
-	// context ends.
-	warm func(ctx context.Context)
 	// interval is the time between probes while Neo4j answers, timeout
 	// the limit of one probe.
 	interval, timeout time.Duration
 	// hold is how long wait waits for Neo4j while it does not answer;
 	// zero fails at once.
 	hold time.Duration
-	// warmup bounds one run of warm.
-	warmup time.Duration
 	// logger receives the transitions; nil discards them.
 	logger *slog.Logger
 }
@@ -77,13 +62,9 @@ type availabilityConfig struct {
 // A background loop probes Neo4j every interval (every
 // downProbeInterval at most while Neo4j does not answer), and at once
 // when a store call failed as if Neo4j were away (suspect). A probe that
-// fails marks Neo4j unavailable. The next one that succeeds first warms
-// Neo4j up (warm), then probes again and, when that succeeds, marks Neo4j
-// available, which releases the calls held by wait. The warm-up is
-// bounded by its budget and ends a second before the hold time of the
-// oldest held call would, so that it never makes a held call fail. Ping probes too (for /readyz): a failed check marks
-// Neo4j unavailable; a successful one marks it available only when there
-// is no warm-up to run, and otherwise wakes the loop.
+// fails marks Neo4j unavailable; the next one that succeeds marks it
+// available, which releases the calls held by wait. Ping probes too (for
+// /readyz), with the same effect.
 //
 // Calls already running when Neo4j goes away are left to the driver's
 // retries, which Config.RetryTime bounds: they complete if Neo4j comes
@@ -107,9 +88,6 @@ type availability struct {
 	// back is closed when Neo4j is marked available again; a new one is
 	// made each time it is marked unavailable.
 	back chan struct{}
-	// held holds when each call held by wait began waiting, oldest
-	// first.
-	held *list.List
 }
 
 // newAvailability starts probing a Neo4j that answered just now. Call
@@ -121,17 +99,14 @@ func newAvailability(cfg availabilityConfig) (*availability, error) {
 	if cfg.interval <= 0 || cfg.timeout <= 0 {
 		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j probe interval and timeout must be positive, not %s and %s.", cfg.interval, cfg.timeout)
 	}
-	if cfg.hold < 0 || cfg.warmup < 0 {
-		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j hold time and warm-up time must not be negative, not %s and %s.", cfg.hold, cfg.warmup)
-	}
-	if cfg.warmup == 0 {
-		cfg.warm = nil
+	if cfg.hold < 0 {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j hold time must not be negative, not %s.", cfg.hold)
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	a := &availability{cfg: cfg, wake: make(chan struct{}, 1), ctx: ctx, stop: stop, held: list.New()}
+	a := &availability{cfg: cfg, wake: make(chan struct{}, 1), ctx: ctx, stop: stop}
 	a.wg.Add(1)
 	go a.loop()
 	return a, nil
@@ -168,17 +143,8 @@ func (a *availability) wait(ctx context.Context) error {
 		return nil
 	}
 	back := a.back
-	var e *list.Element
-	if a.cfg.hold > 0 {
-		e = a.held.PushBack(time.Now())
-	}
 	a.mu.Unlock()
 	if a.cfg.hold > 0 {
-		defer func() {
-			a.mu.Lock()
-			a.held.Remove(e)
-			a.mu.Unlock()
-		}()
 		timer := time.NewTimer(a.cfg.hold)
 		defer timer.Stop()
 		select {
@@ -210,9 +176,7 @@ func (a *availability) suspect() {
 
 // check probes Neo4j now, on behalf of a caller (Ping), and returns the
 // outcome. The outcome is recorded unless ctx ended first (the caller
-// gave up, which says nothing about Neo4j), or Neo4j answers again after
-// an outage and is to be warmed up first: then the loop is woken to do
-// that, and check returns the error of err until it has.
+// gave up, which says nothing about Neo4j).
 func (a *availability) check(ctx context.Context) error {
 	err := a.probeOnce(ctx)
 	if ctx.Err() != nil {
@@ -223,10 +187,6 @@ func (a *availability) check(ctx context.Context) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if err == nil && a.down && a.cfg.warm != nil {
-		a.suspect()
-		return a.errLocked()
-	}
 	a.recordLocked(err)
 	return err
 }
@@ -258,11 +218,6 @@ func (a *availability) loop() {
 		case <-a.wake:
 		}
 		err := a.probeOnce(a.ctx)
-		if err == nil && a.cfg.warm != nil && a.isDown() {
-			a.warmUp()
-			// Neo4j may have gone away again meanwhile.
-			err = a.probeOnce(a.ctx)
-		}
 		if a.ctx.Err() != nil {
 			return
 		}
@@ -275,33 +230,6 @@ func (a *availability) loop() {
 		a.mu.Unlock()
 		timer.Reset(next)
 	}
-}
-
-// isDown tells whether Neo4j is marked unavailable.
-func (a *availability) isDown() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.down
-}
-
-// warmUp runs the warm-up while Neo4j is still marked unavailable,
-// bounded by its budget and by the hold time left to the oldest held call
-// (less warmupMargin); it does not run when no time is left.
-func (a *availability) warmUp() {
-	budget := a.cfg.warmup
-	a.mu.Lock()
-	if e := a.held.Front(); e != nil {
-		budget = min(budget, time.Until(e.Value.(time.Time).Add(a.cfg.hold-warmupMargin)))
-	}
-	a.mu.Unlock()
-	if budget <= 0 {
-		a.cfg.logger.Info("Neo4j answers again: no warm-up, held calls would fail meanwhile", "budget", a.cfg.warmup.String())
-		return
-	}
-	ctx, cancel := context.WithTimeout(a.ctx, budget)
-	defer cancel()
-	a.cfg.logger.Info("Neo4j answers again: warming it up before store calls go on", "budget", budget.String())
-	a.cfg.warm(ctx)
 }
 
 // recordLocked records the outcome of a probe, releases the held calls

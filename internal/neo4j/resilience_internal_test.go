@@ -43,7 +43,7 @@ func (f *fakeNeo4j) count() int {
 }
 
 // newTestAvailability returns an availability over f that probes every
-// second, without hold time or warm-up, closed at the end of the test.
+// second, without hold time, closed at the end of the test.
 func newTestAvailability(t *testing.T, f *fakeNeo4j) *availability {
 	t.Helper()
 	return newTestAvailabilityWith(t, availabilityConfig{probe: f.probe})
@@ -241,12 +241,12 @@ func TestNewAvailabilityRefusesBadSettings(t *testing.T) {
 	s := time.Second
 	for _, c := range []availabilityConfig{
 		{interval: 0, timeout: s}, {interval: s, timeout: 0}, {interval: -s, timeout: s},
-		{interval: s, timeout: s, hold: -s}, {interval: s, timeout: s, warmup: -s},
+		{interval: s, timeout: s, hold: -s},
 	} {
 		c.probe = f.probe
 		if a, err := newAvailability(c); err == nil {
 			a.close()
-			t.Errorf("interval %s, timeout %s, hold %s, warm-up %s: accepted", c.interval, c.timeout, c.hold, c.warmup)
+			t.Errorf("interval %s, timeout %s, hold %s: accepted", c.interval, c.timeout, c.hold)
 		}
 	}
 	if _, err := newAvailability(availabilityConfig{interval: s, timeout: s}); err == nil {
@@ -494,150 +494,4 @@ func TestStoreCallsAreHeldWhileDown(t *testing.T) {
 			t.Errorf("AwaitAvailable, cancelled: %s, %v; want 1s, EUNAVAILABLE", retryAfter, err)
 		}
 	})
-}
-
-func TestWarmUpRunsBeforeNeo4jIsReportedAvailable(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := &fakeNeo4j{up: true}
-		var mu sync.Mutex
-		var warmed []time.Time
-		var a *availability
-		warm := func(ctx context.Context) {
-			mu.Lock()
-			warmed = append(warmed, time.Now())
-			mu.Unlock()
-			if err := a.err(); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
-				t.Errorf("during the warm-up: %v, want still unavailable", err)
-			}
-			// A warm-up that takes longer than its budget is cut by it.
-			<-ctx.Done()
-		}
-		a = newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
-			hold: 20 * time.Second, warmup: 3 * time.Second})
-		f.set(false)
-		a.suspect()
-		synctest.Wait()
-		call := holdCall(a, t.Context())
-
-		// While it warms up, Ping (check) says unavailable too.
-		f.set(true)
-		if err := a.check(t.Context()); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
-			t.Errorf("check when Neo4j answers again, before the warm-up: %v, want EUNAVAILABLE", err)
-		}
-		synctest.Wait() // the check woke the loop: it probes and warms up
-		mu.Lock()
-		if len(warmed) != 1 {
-			t.Fatalf("%d warm-ups once Neo4j answered, want 1", len(warmed))
-		}
-		began := warmed[0]
-		mu.Unlock()
-		time.Sleep(3*time.Second - time.Millisecond)
-		synctest.Wait()
-		if returned, _, _ := call.result(); returned {
-			t.Fatal("a held call was released during the warm-up")
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		returned, at, err := call.result()
-		if !returned || err != nil {
-			t.Fatalf("after the warm-up: returned %v, %v; want released", returned, err)
-		}
-		if d := at.Sub(began); d != 3*time.Second {
-			t.Errorf("released %s after the warm-up began, want its budget, 3s", d)
-		}
-		if err := a.err(); err != nil {
-			t.Errorf("after the warm-up: %v, want available", err)
-		}
-		// No warm-up while Neo4j stays up.
-		time.Sleep(5 * time.Second)
-		synctest.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		if len(warmed) != 1 {
-			t.Errorf("%d warm-ups, want 1", len(warmed))
-		}
-	})
-}
-
-func TestWarmUpThatLosesNeo4jKeepsItUnavailable(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := &fakeNeo4j{up: true}
-		var a *availability
-		warms := 0
-		warm := func(ctx context.Context) {
-			warms++
-			if warms == 1 {
-				f.set(false) // Neo4j goes away again during the first warm-up
-			}
-		}
-		a = newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
-			hold: 20 * time.Second, warmup: 3 * time.Second})
-		f.set(false)
-		a.suspect()
-		synctest.Wait()
-		f.set(true)
-		time.Sleep(downProbeInterval)
-		synctest.Wait()
-		if warms != 1 || emnkg.ErrorCode(a.err()) != emnkg.EUNAVAILABLE {
-			t.Fatalf("%d warm-ups, %v; want 1 and still unavailable", warms, a.err())
-		}
-		f.set(true)
-		time.Sleep(downProbeInterval)
-		synctest.Wait()
-		if warms != 2 || a.err() != nil {
-			t.Fatalf("%d warm-ups, %v; want 2 and available", warms, a.err())
-		}
-	})
-}
-
-// TestWarmUpSparesHeldCalls checks that the warm-up ends before the hold
-// time of the oldest held call does (less warmupMargin), and does not
-// run when no time is left, so that it never makes a held call fail.
-func TestWarmUpSparesHeldCalls(t *testing.T) {
-	for _, c := range []struct {
-		name       string
-		back       time.Duration // when Neo4j answers again, after the call began waiting
-		warms      int
-		releasedBy time.Duration
-	}{
-		{"some time left", 15 * time.Second, 1, 20*time.Second - warmupMargin},
-		{"no time left", 19*time.Second + 500*time.Millisecond, 0, 19*time.Second + 500*time.Millisecond + downProbeInterval},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				f := &fakeNeo4j{up: true}
-				var mu sync.Mutex
-				warms := 0
-				warm := func(ctx context.Context) {
-					mu.Lock()
-					warms++
-					mu.Unlock()
-					<-ctx.Done() // a warm-up that would use its whole budget
-				}
-				a := newTestAvailabilityWith(t, availabilityConfig{probe: f.probe, warm: warm,
-					hold: 20 * time.Second, warmup: 10 * time.Second})
-				f.set(false)
-				a.suspect()
-				synctest.Wait()
-				start := time.Now()
-				call := holdCall(a, t.Context())
-				time.Sleep(c.back)
-				f.set(true)
-				time.Sleep(20*time.Second - c.back)
-				synctest.Wait()
-				returned, at, err := call.result()
-				if !returned || err != nil {
-					t.Fatalf("the held call: returned %v, %v; want released", returned, err)
-				}
-				if held := at.Sub(start); held > c.releasedBy {
-					t.Errorf("released after %s, want by %s", held, c.releasedBy)
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				if warms != c.warms {
-					t.Errorf("%d warm-ups, want %d", warms, c.warms)
-				}
-			})
-		})
-	}
 }

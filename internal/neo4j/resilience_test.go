@@ -49,7 +49,6 @@ func TestOpenRefusesNegativeResilienceSettings(t *testing.T) {
 		{URI: "bolt://127.0.0.1:1", RetryTime: -time.Second},
 		{URI: "bolt://127.0.0.1:1", ProbeInterval: -time.Second},
 		{URI: "bolt://127.0.0.1:1", HoldTime: -time.Second},
-		{URI: "bolt://127.0.0.1:1", WarmupTime: -time.Second},
 	} {
 		if _, err := neo4j.Open(t.Context(), cfg); emnkg.ErrorCode(err) != emnkg.EINVALID {
 			t.Errorf("%+v: %v, want EINVALID", cfg, err)

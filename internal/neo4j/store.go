@@ -15,9 +15,7 @@
 // are never retried. A background probe asks Neo4j every
 // Config.ProbeInterval whether it answers; while it does not, store
 // methods wait for it for up to Config.HoldTime and then fail with
-// EUNAVAILABLE (resilience.go). When it answers again, the store first
-// warms it up with the queries it ran recently, for up to
-// Config.WarmupTime (warmup.go).
+// EUNAVAILABLE (resilience.go).
 //
 // Besides emnkg.Store the store implements emnkg.Explorer (explore.go,
 // search.go, pattern.go, facets.go), emnkg.Editor (edit.go, audit.go,
@@ -61,10 +59,6 @@ type Config struct {
 	// for it to answer again before failing with EUNAVAILABLE; 0 fails at
 	// once. DefaultHoldTime is the suggested value.
 	HoldTime time.Duration
-	// WarmupTime bounds the warm-up after an outage: the queries the
-	// store ran recently are prepared in Neo4j before calls go on; 0
-	// means no warm-up. DefaultWarmupTime is the suggested value.
-	WarmupTime time.Duration
 	// Logger receives the store's notes on Neo4j going away and coming
 	// back; nil discards them.
 	Logger *slog.Logger
@@ -82,11 +76,6 @@ type Store struct {
 	uri string
 	// avail is whether Neo4j answers, as far as the store knows.
 	avail *availability
-	// queries records the queries the store ran, for the warm-up after
-	// an outage.
-	queries *queryRecord
-	// logger receives the store's notes; never nil.
-	logger *slog.Logger
 	// queryHook, when set (by tests), sees every query the store runs,
 	// with its parameters.
 	queryHook func(cypher string, params map[string]any)
@@ -101,8 +90,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if strings.TrimSpace(cfg.URI) == "" {
 		return nil, emnkg.Errorf(emnkg.EINVALID, "No Neo4j URI configured.")
 	}
-	if cfg.RetryTime < 0 || cfg.ProbeInterval < 0 || cfg.HoldTime < 0 || cfg.WarmupTime < 0 {
-		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j retry time, probe interval, hold time and warm-up time must not be negative.")
+	if cfg.RetryTime < 0 || cfg.ProbeInterval < 0 || cfg.HoldTime < 0 {
+		return nil, emnkg.Errorf(emnkg.EINVALID, "The Neo4j retry time, probe interval and hold time must not be negative.")
 	}
 	retryTime, interval := cfg.RetryTime, cfg.ProbeInterval
 	if retryTime == 0 {
@@ -129,22 +118,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// The driver's message may quote the URI, so it is not passed on.
 		return nil, emnkg.Errorf(emnkg.EINVALID, "Invalid Neo4j URI %q: use bolt://host:port or neo4j://host:port.", shown)
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	s := &Store{driver: driver, db: cfg.Database, uri: shown, logger: logger}
-	if cfg.WarmupTime > 0 {
-		s.queries = newQueryRecord(maxRecordedQueries)
-	}
+	s := &Store{driver: driver, db: cfg.Database, uri: shown}
 	verifyCtx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
 	if err := s.probe(verifyCtx); err != nil {
 		_ = driver.Close(context.Background())
 		return nil, err
 	}
-	s.avail, err = newAvailability(availabilityConfig{probe: s.probe, warm: s.warmUp, interval: interval,
-		timeout: probeTimeout, hold: cfg.HoldTime, warmup: cfg.WarmupTime, logger: logger})
+	s.avail, err = newAvailability(availabilityConfig{probe: s.probe, interval: interval,
+		timeout: probeTimeout, hold: cfg.HoldTime, logger: cfg.Logger})
 	if err != nil {
 		_ = driver.Close(context.Background())
 		return nil, err
@@ -187,7 +169,7 @@ func (s *Store) Available() (retryAfter time.Duration, err error) {
 
 // AwaitAvailable returns nil at once while Neo4j is believed to answer.
 // While the store knows it does not, it waits for Neo4j to answer again
-// (and for the warm-up), for at most Config.HoldTime, and returns nil as
+// for at most Config.HoldTime, and returns nil as
 // soon as it does; when the hold time passes or ctx ends first, it
 // returns what Available returns. With no hold time it is Available.
 func (s *Store) AwaitAvailable(ctx context.Context) (retryAfter time.Duration, err error) {
@@ -245,9 +227,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 func readOnce[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
-	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(storeTx{tx, false})
-	})
+	v, err := neo4j.ExecuteRead(ctx, sess, work)
 	return v, s.callError(ctx, err)
 }
 
@@ -276,9 +256,7 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
-	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(storeTx{tx, true})
-	})
+	v, err := neo4j.ExecuteWrite(ctx, sess, work)
 	return v, s.callError(ctx, err)
 }
 
@@ -296,15 +274,10 @@ func (s *Store) callError(ctx context.Context, err error) error {
 	return s.mapError(err)
 }
 
-// run runs one query in tx and returns all its records. When tx is the
-// transaction of read or write, the query's text and the shape of its
-// parameters are recorded for the warm-up (warmup.go).
+// run runs one query in tx and returns all its records.
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if s.queryHook != nil {
 		s.queryHook(cypher, params)
-	}
-	if st, ok := tx.(storeTx); ok {
-		s.queries.record(cypher, params, st.write)
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	var recs []*neo4j.Record

@@ -33,9 +33,8 @@
 #                (default 35s: longer than the server's request timeout,
 #                30 s, which bounds the hold time, so that clients see the
 #                server's answer to a held request instead of giving up)
-#   EMNKG_NEO4J_RETRY_TIME, EMNKG_NEO4J_PROBE_INTERVAL, EMNKG_NEO4J_HOLD_TIME,
-#   EMNKG_NEO4J_WARMUP_TIME  passed on to the server (defaults 5s, 1s, 20s
-#                and 10s)
+#   EMNKG_NEO4J_RETRY_TIME, EMNKG_NEO4J_PROBE_INTERVAL, EMNKG_NEO4J_HOLD_TIME
+#                passed on to the server (defaults 5s, 1s and 20s)
 # Needs Go, curl, jq, Java 17 and Maven. Everything runs on 127.0.0.1.
 set -euo pipefail
 # Log times in UTC ("...Z"), which the analysis below reads.
@@ -108,7 +107,7 @@ fi
 echo "== machine: $(nproc) cores; uptime at the start: $(uptime)"
 t_load=$(now_ms)
 echo "== fault: Neo4j stopped ${stop_at}s into a $duration load for ${down}s, then restarted on the same port; ${CLIENTS:-16} clients, write share ${WRITE_SHARE:-0.2}, client timeout $client_timeout"
-echo "== server: hold time ${EMNKG_NEO4J_HOLD_TIME:-20s}, warm-up ${EMNKG_NEO4J_WARMUP_TIME:-10s}, retry time ${EMNKG_NEO4J_RETRY_TIME:-5s}, probe interval ${EMNKG_NEO4J_PROBE_INTERVAL:-1s}"
+echo "== server: hold time ${EMNKG_NEO4J_HOLD_TIME:-20s}, retry time ${EMNKG_NEO4J_RETRY_TIME:-5s}, probe interval ${EMNKG_NEO4J_PROBE_INTERVAL:-1s}"
 "$work/bin/emnkg-load" --url "http://$addr" --token-file "$work/key" --label "neo4j, restarted" \
 	--duration "$duration" --clients "${CLIENTS:-16}" --write-share "${WRITE_SHARE:-0.2}" \
 	--request-timeout "$client_timeout" --pid-file "$work/neo.pid" --ledger "$out/fault-neo4j-restart.acked.jsonl" \
