@@ -1,6 +1,7 @@
 // Package metrics holds emnkg's Prometheus metrics: GraphQL requests by
-// operation and outcome, their latency, requests refused by a limit, and
-// active subscriptions. Each Metrics has its own registry, so tests and
+// operation and outcome, their latency, requests refused by a limit,
+// requests held while the database did not answer, and active
+// subscriptions. Each Metrics has its own registry, so tests and
 // several servers in one process never share counters.
 package metrics
 
@@ -31,6 +32,17 @@ const (
 	OutcomeServerError = "server_error"
 )
 
+// Outcomes of a request held while the store's database did not answer,
+// the outcome label's values of the hold metric.
+const (
+	// HoldReleased is a held request that ran: the database answered
+	// again within the hold time.
+	HoldReleased = "released"
+	// HoldRefused is a held request refused (503): the hold time or the
+	// request's deadline ended first, or the client went away.
+	HoldRefused = "refused"
+)
+
 // Operation names stand in for a real one on the operation label.
 const (
 	// Anonymous labels operations without a name.
@@ -45,6 +57,7 @@ type Metrics struct {
 	requests      *prometheus.CounterVec
 	duration      *prometheus.HistogramVec
 	rejected      *prometheus.CounterVec
+	held          *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
 	inFlight      prometheus.Gauge
 
@@ -73,6 +86,11 @@ func New() *Metrics {
 			Name: "emnkg_graphql_rejected_total",
 			Help: "GraphQL requests refused for going over a limit, by the limit's error code.",
 		}, []string{"limit"}),
+		held: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "emnkg_store_hold_seconds",
+			Help:    "Time GraphQL requests were held while the store's database did not answer, by outcome (released: it answered again and the request ran; refused: 503).",
+			Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 15, 20, 30},
+		}, []string{"outcome"}),
 		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "emnkg_graphql_active_subscriptions",
 			Help: "GraphQL subscriptions being served.",
@@ -84,7 +102,7 @@ func New() *Metrics {
 		names:    map[string]bool{},
 		maxNames: 500,
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.rejected, m.subscriptions, m.inFlight,
+	m.registry.MustRegister(m.requests, m.duration, m.rejected, m.held, m.subscriptions, m.inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -138,6 +156,12 @@ func (m *Metrics) ObserveRequest(operation, opType, outcome string, d time.Durat
 // code is code.
 func (m *Metrics) Rejected(code string) {
 	m.rejected.WithLabelValues(code).Inc()
+}
+
+// Held records a request held for d while the store's database did not
+// answer, and how the hold ended (HoldReleased or HoldRefused).
+func (m *Metrics) Held(outcome string, d time.Duration) {
+	m.held.WithLabelValues(outcome).Observe(d.Seconds())
 }
 
 // SubscriptionStarted records a subscription starting; call the function

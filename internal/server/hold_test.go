@@ -84,6 +84,15 @@ func sendHeld(t *testing.T, url string) <-chan exchange {
 	return out
 }
 
+// wantMetric checks that the server at url serves the metric line want.
+func wantMetric(tb testing.TB, url, want string) {
+	tb.Helper()
+	ex := send(tb, "GET", url+"/metrics", nil, "")
+	if ex.status != http.StatusOK || !strings.Contains(string(ex.body), want) {
+		tb.Errorf("metrics (status %d) lack %s", ex.status, want)
+	}
+}
+
 // TestHeldWhileTheStoreIsAway checks that a query or mutation arriving
 // while the store's database is away waits for it (within the store's
 // hold time) and is answered normally when it comes back, and gets 503
@@ -91,7 +100,7 @@ func sendHeld(t *testing.T, url string) <-chan exchange {
 func TestHeldWhileTheStoreIsAway(t *testing.T) {
 	t.Run("released when the database is back", func(t *testing.T) {
 		store := newHoldingStore(storeOpeners[0].open(t))
-		ts := newTestServerOn(t, server.Config{RequestTimeout: time.Minute}, nil, store)
+		ts := newTestServerOn(t, server.Config{RequestTimeout: time.Minute, Metrics: true}, nil, store)
 		answer := sendHeld(t, ts.URL)
 		ctx := <-store.held // the request waits for the store
 		if _, ok := ctx.Deadline(); !ok {
@@ -106,10 +115,11 @@ func TestHeldWhileTheStoreIsAway(t *testing.T) {
 		if !strings.Contains(string(ex.body), "totalCount") {
 			t.Errorf("no answer to the query: %s", ex.body)
 		}
+		wantMetric(t, ts.URL, `emnkg_store_hold_seconds_count{outcome="released"} 1`)
 	})
 	t.Run("refused when the hold ends", func(t *testing.T) {
 		store := newHoldingStore(storeOpeners[0].open(t))
-		ts := newTestServerOn(t, server.Config{}, nil, store)
+		ts := newTestServerOn(t, server.Config{Metrics: true}, nil, store)
 		answer := sendHeld(t, ts.URL)
 		<-store.held
 		close(store.expire)
@@ -124,6 +134,7 @@ func TestHeldWhileTheStoreIsAway(t *testing.T) {
 		if !strings.Contains(string(ex.body), "the request was not run") {
 			t.Errorf("the store's message is missing: %s", ex.body)
 		}
+		wantMetric(t, ts.URL, `emnkg_store_hold_seconds_count{outcome="refused"} 1`)
 	})
 	t.Run("refused when the request times out", func(t *testing.T) {
 		store := newHoldingStore(storeOpeners[0].open(t))

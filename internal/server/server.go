@@ -209,11 +209,24 @@ func (s *Server) limitRequest(next http.Handler) http.Handler {
 // (StoreAvailabilityWaiter) holds this one until it answers again, for
 // at most its hold time or until ctx ends; otherwise, or when the hold
 // ends first, storeAvailable returns the store's error and how long the
-// client should wait before trying again.
+// client should wait before trying again. Each hold is counted in the
+// metrics (emnkg_store_hold_seconds, by how it ended).
 func (s *Server) storeAvailable(ctx context.Context) (retryAfter time.Duration, err error) {
 	switch {
 	case s.waiter != nil:
-		return s.waiter.AwaitAvailable(ctx)
+		if _, err := s.waiter.Available(); err == nil {
+			return 0, nil
+		}
+		start := time.Now()
+		retryAfter, err := s.waiter.AwaitAvailable(ctx)
+		if s.metrics != nil {
+			outcome := metrics.HoldReleased
+			if err != nil {
+				outcome = metrics.HoldRefused
+			}
+			s.metrics.Held(outcome, time.Since(start))
+		}
+		return retryAfter, err
 	case s.avail != nil:
 		return s.avail.Available()
 	}
