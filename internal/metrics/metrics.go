@@ -1,7 +1,7 @@
 // Package metrics holds emnkg's Prometheus metrics: GraphQL requests by
 // operation and outcome, their latency, requests refused by a limit,
-// requests held while the database did not answer, and active
-// subscriptions. Each Metrics has its own registry, so tests and
+// requests held while the database did not answer, the store's round
+// trips to its database and their latency, and active subscriptions. Each Metrics has its own registry, so tests and
 // several servers in one process never share counters.
 package metrics
 
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -58,6 +59,8 @@ type Metrics struct {
 	duration      *prometheus.HistogramVec
 	rejected      *prometheus.CounterVec
 	held          *prometheus.HistogramVec
+	roundTrips    *prometheus.CounterVec
+	roundTripTime *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
 	inFlight      prometheus.Gauge
 
@@ -91,6 +94,15 @@ func New() *Metrics {
 			Help:    "Time GraphQL requests were held while the store's database did not answer, by outcome (released: it answered again and the request ran; refused: 503).",
 			Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 15, 20, 30},
 		}, []string{"outcome"}),
+		roundTrips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "emnkg_store_round_trips_total",
+			Help: "Round trips of the store to its database (one transaction each), by mode (read, write) and outcome (ok, or the error code).",
+		}, []string{"mode", "outcome"}),
+		roundTripTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "emnkg_store_round_trip_duration_seconds",
+			Help:    "Time of the store's round trips to its database, by mode (read, write).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"mode"}),
 		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "emnkg_graphql_active_subscriptions",
 			Help: "GraphQL subscriptions being served.",
@@ -102,7 +114,7 @@ func New() *Metrics {
 		names:    map[string]bool{},
 		maxNames: 500,
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.rejected, m.held, m.subscriptions, m.inFlight,
+	m.registry.MustRegister(m.requests, m.duration, m.rejected, m.held, m.roundTrips, m.roundTripTime, m.subscriptions, m.inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -162,6 +174,21 @@ func (m *Metrics) Rejected(code string) {
 // answer, and how the hold ended (HoldReleased or HoldRefused).
 func (m *Metrics) Held(outcome string, d time.Duration) {
 	m.held.WithLabelValues(outcome).Observe(d.Seconds())
+}
+
+// RoundTrip records a round trip of the store to its database (an
+// emnkg.RoundTripObserver): a write or a read, its duration, and its
+// outcome ("ok", or the error's code, such as not_found or unavailable).
+func (m *Metrics) RoundTrip(write bool, d time.Duration, err error) {
+	mode, outcome := "read", "ok"
+	if write {
+		mode = "write"
+	}
+	if err != nil {
+		outcome = emnkg.ErrorCode(err)
+	}
+	m.roundTrips.WithLabelValues(mode, outcome).Inc()
+	m.roundTripTime.WithLabelValues(mode).Observe(d.Seconds())
 }
 
 // SubscriptionStarted records a subscription starting; call the function

@@ -76,6 +76,9 @@ type Store struct {
 	uri string
 	// avail is whether Neo4j answers, as far as the store knows.
 	avail *availability
+	// RoundTrips tells an observer of every transaction (see
+	// emnkg.RoundTrips).
+	emnkg.RoundTrips
 	// queryHook, when set (by tests), sees every query the store runs,
 	// with its parameters.
 	queryHook func(cypher string, params map[string]any)
@@ -224,7 +227,8 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 
 // readOnce runs work in one managed read transaction, with the driver's
 // retries.
-func readOnce[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func readOnce[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (_ T, err error) {
+	defer func(start time.Time) { s.Observe(false, start, err) }(time.Now())
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
 	v, err := neo4j.ExecuteRead(ctx, sess, work)
@@ -249,11 +253,12 @@ func (s *Store) readAgain(ctx context.Context, err error) bool {
 // write runs work in one managed write transaction; the transaction rolls
 // back when work returns an error. While Neo4j is known not to answer, it
 // first waits for it as read does.
-func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (_ T, err error) {
 	if err := s.avail.wait(ctx); err != nil {
 		var zero T
 		return zero, err
 	}
+	defer func(start time.Time) { s.Observe(true, start, err) }(time.Now())
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = sess.Close(context.WithoutCancel(ctx)) }()
 	v, err := neo4j.ExecuteWrite(ctx, sess, work)

@@ -17,7 +17,9 @@ import (
 
 	"github.com/emnkg/emnkg/internal/app"
 	"github.com/emnkg/emnkg/internal/emnkg"
+	"github.com/emnkg/emnkg/internal/neo4j"
 	"github.com/emnkg/emnkg/internal/server"
+	"github.com/emnkg/emnkg/internal/sqlite"
 )
 
 // newTestServer serves the seeded embedded store with cfg over HTTP.
@@ -380,6 +382,38 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics served when off: %d", off.status)
 	}
 }
+
+// TestMetricsCountStoreRoundTrips checks, on each store, that the
+// store's transactions are counted by mode and outcome, with their time.
+func TestMetricsCountStoreRoundTrips(t *testing.T) {
+	for _, so := range storeOpeners {
+		t.Run(so.name, func(t *testing.T) {
+			ts := newTestServerOn(t, server.Config{Metrics: true}, nil, so.open(t))
+			ct := map[string]string{"Content-Type": jsonType}
+			send(t, "POST", ts.URL+"/graphql", ct, `{"query": "{ countries(first: 2) { nodes { id } } }"}`)
+			send(t, "POST", ts.URL+"/graphql", ct, `{"query": "{ node(id: \"NO\") { id } }"}`)
+			// A mutation without credentials is refused before the store.
+			send(t, "POST", ts.URL+"/graphql", ct, `{"query": "mutation { deleteNode(id: \"NO\") { id } }"}`)
+			ex := send(t, "GET", ts.URL+"/metrics", nil, "")
+			reads := regexp.MustCompile(`emnkg_store_round_trips_total\{mode="read",outcome="ok"\} (\d+)`).FindSubmatch(ex.body)
+			if reads == nil || string(reads[1]) == "0" {
+				t.Fatalf("no read round trips counted:\n%s", ex.body)
+			}
+			if !bytes.Contains(ex.body, []byte(`emnkg_store_round_trip_duration_seconds_count{mode="read"} `+string(reads[1]))) {
+				t.Errorf("the round trips' durations are not counted as often as the round trips (%s)", reads[1])
+			}
+			if bytes.Contains(ex.body, []byte(`emnkg_store_round_trips_total{mode="write"`)) {
+				t.Errorf("a refused mutation counted a write round trip")
+			}
+		})
+	}
+}
+
+// Both stores tell the server of their round trips.
+var (
+	_ server.StoreRoundTrips = (*sqlite.Store)(nil)
+	_ server.StoreRoundTrips = (*neo4j.Store)(nil)
+)
 
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	store := storeOpeners[0].open(t)

@@ -93,6 +93,13 @@ type StoreAvailabilityWaiter interface {
 	AwaitAvailable(ctx context.Context) (retryAfter time.Duration, err error)
 }
 
+// StoreRoundTrips is implemented by stores that tell an observer of each
+// round trip to their database (both stores, through emnkg.RoundTrips):
+// with metrics on, the server counts them.
+type StoreRoundTrips interface {
+	ObserveRoundTrips(o emnkg.RoundTripObserver)
+}
+
 // Server serves the API.
 type Server struct {
 	cfg   Config
@@ -140,6 +147,9 @@ func New(cfg Config, store emnkg.Store, logger *slog.Logger) (*Server, error) {
 	}
 	if cfg.Metrics {
 		s.metrics = metrics.New()
+		if rt, ok := store.(StoreRoundTrips); ok {
+			rt.ObserveRoundTrips(s.metrics.RoundTrip)
+		}
 	}
 	resolver := graph.NewResolver(store, logger)
 	if cfg.ConfigureResolver != nil {

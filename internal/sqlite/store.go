@@ -29,6 +29,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 
@@ -56,6 +57,10 @@ type Store struct {
 	// decodeFast; they are never modified after Open either.
 	nodeIdx map[emnkg.Kind]propIndex
 	edgeIdx propIndex
+
+	// RoundTrips tells an observer of every transaction (see
+	// emnkg.RoundTrips).
+	emnkg.RoundTrips
 
 	closeOnce sync.Once
 	closeErr  error
@@ -177,7 +182,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // read runs fn in a read transaction, which sees one consistent snapshot of
 // the database.
-func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	defer func(start time.Time) { s.Observe(false, start, err) }(time.Now())
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin read: %w", err)
@@ -193,7 +199,8 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // write runs fn in a write transaction, committed only when fn succeeds.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	defer func(start time.Time) { s.Observe(true, start, err) }(time.Now())
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin write: %w", err)
