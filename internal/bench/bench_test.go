@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -349,22 +350,28 @@ func peakKiB(pid string) (int64, bool) {
 }
 
 // timedReader is a GraphReader that adds up the calls and time of each
-// store method it passes on; it is not safe for concurrent use.
+// store method it passes on (calls made at the same time each count their
+// own time). It is safe for concurrent use.
 type timedReader struct {
 	g     emnkg.GraphReader
+	mu    sync.Mutex
 	names []string
 	calls map[string]int
 	took  map[string]time.Duration
 }
 
 func (t *timedReader) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.names, t.calls, t.took = nil, map[string]int{}, map[string]time.Duration{}
 }
 
 // done records a call of a method that started at start.
 func (t *timedReader) done(method string, start time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.calls == nil {
-		t.reset()
+		t.names, t.calls, t.took = nil, map[string]int{}, map[string]time.Duration{}
 	}
 	if _, ok := t.calls[method]; !ok {
 		t.names = append(t.names, method)
@@ -376,6 +383,8 @@ func (t *timedReader) done(method string, start time.Time) {
 // String lists the methods called, in the order of their first call, as
 // method=calls×total time.
 func (t *timedReader) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	parts := make([]string, len(t.names))
 	for i, m := range t.names {
 		parts[i] = fmt.Sprintf("%s=%dx%s", m, t.calls[m], t.took[m].Round(time.Microsecond))

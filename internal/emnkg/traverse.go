@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // GraphReader is a store that can both read nodes and traverse.
@@ -63,7 +65,8 @@ func ValidateTraversal(types []RelType, dir Direction, kinds []Kind) error {
 // Each level is one Neighbours call asking for just enough IDs to fill the
 // answer (and one more, to tell whether it was cut), so no level reads more
 // than about twice q.Limit IDs however many relationships it crosses; the
-// nodes and relationships kept are read once at the end.
+// nodes and relationships kept are read once at the end, at the same time
+// (g must be safe for concurrent use, as stores are).
 func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*Subgraph, error) {
 	if len(q.IDs) == 0 || len(q.IDs) > MaxTraversalStartIDs {
 		return nil, Errorf(EINVALID, "Give between 1 and %d start IDs.", MaxTraversalStartIDs)
@@ -124,16 +127,36 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 			frontier = append(frontier, id)
 		}
 	}
-	// The start nodes were read already; read the nodes reached.
-	reached, err := getNodesAll(ctx, g, kept[len(sg.Nodes):])
+	// The start nodes were read already; read the nodes reached and the
+	// relationships among all of them.
+	reached, edges, err := nodesAndEdges(ctx, g, kept[len(sg.Nodes):], kept, q.Types)
 	if err != nil {
 		return nil, err
 	}
-	sg.Nodes = append(sg.Nodes, reached...)
-	if sg.Edges, err = g.EdgesAmong(ctx, kept, q.Types); err != nil {
-		return nil, err
-	}
+	sg.Nodes, sg.Edges = append(sg.Nodes, reached...), edges
 	return sg, nil
+}
+
+// nodesAndEdges reads the nodes of ids (getNodesAll) and the
+// relationships of the given types among the nodes of among (EdgesAmong)
+// at the same time, as two store calls of their own: neither needs the
+// other, so the answer comes after the slower of them, not after both.
+func nodesAndEdges(ctx context.Context, g GraphReader, ids, among []string, types []RelType) ([]*Node, []*Edge, error) {
+	var nodes []*Node
+	var edges []*Edge
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() (err error) {
+		nodes, err = getNodesAll(gctx, g, ids)
+		return err
+	})
+	group.Go(func() (err error) {
+		edges, err = g.EdgesAmong(gctx, among, types)
+		return err
+	})
+	if err := group.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return nodes, edges, nil
 }
 
 // chunks calls f with consecutive parts of ids of at most MaxQueryIDs IDs.
@@ -223,15 +246,9 @@ func SubgraphOf(ctx context.Context, g GraphReader, ids []string) (*Subgraph, er
 	if len(ids) == 0 || len(ids) > MaxNeighbourhoodSize {
 		return nil, Errorf(EINVALID, "Give between 1 and %d IDs.", MaxNeighbourhoodSize)
 	}
-	nodes, err := getNodesAll(ctx, g, ids)
-	if err != nil {
-		return nil, err
-	}
-	found := make([]string, len(nodes))
-	for i, n := range nodes {
-		found[i] = n.ID
-	}
-	edges, err := g.EdgesAmong(ctx, found, nil)
+	// Unknown IDs have no relationships, so the relationships among ids
+	// are those among the nodes found.
+	nodes, edges, err := nodesAndEdges(ctx, g, ids, ids, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -329,19 +346,16 @@ func pathsOf(ctx context.Context, g GraphReader, walks []walk) ([]Path, error) {
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	nodes, err := g.GetNodes(ctx, ids)
+	// At most MaxPaths walks of MaxPathDepth links: fewer nodes than
+	// MaxQueryIDs, so one call reads them and one finds every link among
+	// them.
+	nodes, edges, err := nodesAndEdges(ctx, g, ids, ids, nil)
 	if err != nil {
 		return nil, err
 	}
 	nodeByID := make(map[string]*Node, len(nodes))
 	for _, n := range nodes {
 		nodeByID[n.ID] = n
-	}
-	// At most MaxPaths walks of MaxPathDepth links: fewer nodes than
-	// MaxQueryIDs, so one call finds every link among them.
-	edges, err := g.EdgesAmong(ctx, ids, nil)
-	if err != nil {
-		return nil, err
 	}
 	edgeByID := make(map[string]*Edge, len(edges))
 	for _, e := range edges {

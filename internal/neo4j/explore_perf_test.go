@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,11 +20,14 @@ import (
 // of the methods a neighbourhood uses.
 type timedReader struct {
 	*neo4j.Store
+	mu    sync.Mutex
 	calls []string
 	times []time.Duration
 }
 
 func (r *timedReader) record(name string, start time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.calls = append(r.calls, name)
 	r.times = append(r.times, time.Since(start))
 }
