@@ -1,20 +1,35 @@
 package neo4j
 
-import driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+import (
+	"sync"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
 
 // SetQueryHook makes s call hook with the text of every query it runs
-// (nil: none).
+// (nil: none). The calls are serialised: store calls may run at the same
+// time (a traversal's final reads do).
 func SetQueryHook(s *Store, hook func(cypher string)) {
-	s.queryHook = nil
-	if hook != nil {
-		s.queryHook = func(cypher string, _ map[string]any) { hook(cypher) }
+	if hook == nil {
+		s.queryHook = nil
+		return
 	}
+	SetQueryParamsHook(s, func(cypher string, _ map[string]any) { hook(cypher) })
 }
 
 // SetQueryParamsHook makes s call hook with every query it runs and its
-// parameters.
+// parameters (nil: none), one call at a time.
 func SetQueryParamsHook(s *Store, hook func(cypher string, params map[string]any)) {
-	s.queryHook = hook
+	if hook == nil {
+		s.queryHook = nil
+		return
+	}
+	var mu sync.Mutex
+	s.queryHook = func(cypher string, params map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		hook(cypher, params)
+	}
 }
 
 // PlanOperators returns the operators of a plan, depth first.
