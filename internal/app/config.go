@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emnkg/emnkg/internal/neo4j"
 	"github.com/goccy/go-yaml"
 )
 
@@ -127,13 +128,13 @@ func settings() []setting {
 			bind: str(func(c *Config) *string { return &c.Neo4jPassword })},
 		{flag: "neo4j-database", env: "NEO4J_DATABASE", common: true, usage: "Neo4j database name; empty uses the server's default database",
 			bind: str(func(c *Config) *string { return &c.Neo4jDatabase })},
-		{flag: "neo4j-retry-time", env: "EMNKG_NEO4J_RETRY_TIME", def: "5s", common: true,
+		{flag: "neo4j-retry-time", env: "EMNKG_NEO4J_RETRY_TIME", def: neo4j.DefaultRetryTime.String(), common: true,
 			usage: "longest time a Neo4j transaction is retried on transient errors (Neo4j away, restarting or busy), and waits for a connection; a request running when Neo4j goes away then fails once",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jRetryTime })},
-		{flag: "neo4j-probe-interval", env: "EMNKG_NEO4J_PROBE_INTERVAL", def: "1s", common: true,
+		{flag: "neo4j-probe-interval", env: "EMNKG_NEO4J_PROBE_INTERVAL", def: neo4j.DefaultProbeInterval.String(), common: true,
 			usage: "how often Neo4j is probed with a trivial query (every 250ms at most while it does not answer); also the Retry-After of requests refused while it does not",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jProbeInterval })},
-		{flag: "neo4j-hold-time", env: "EMNKG_NEO4J_HOLD_TIME", def: "20s", common: true,
+		{flag: "neo4j-hold-time", env: "EMNKG_NEO4J_HOLD_TIME", def: neo4j.DefaultHoldTime.String(), common: true,
 			usage: "how long a request made while Neo4j does not answer waits for it to answer again before it is refused with 503 (0: refused at once); keep it below --request-timeout",
 			bind:  duration(func(c *Config) *time.Duration { return &c.Neo4jHoldTime })},
 		{flag: "cors-origins", env: "EMNKG_CORS_ORIGINS",

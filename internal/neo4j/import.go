@@ -352,16 +352,8 @@ func (s *Store) writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, ord
 func (s *Store) createNodes(ctx context.Context, tx neo4j.ManagedTransaction, k emnkg.Kind, rows []any, elements map[string]string) error {
 	cypher := "UNWIND $rows AS row CREATE (n:" + nodeLabel + ":" + quote(string(k)) + ") SET n = row " +
 		"RETURN collect([n.id, elementId(n)]) AS els"
-	for start := 0; start < len(rows); start += lookupBatch {
-		batch := rows[start:min(start+lookupBatch, len(rows))]
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"rows": batch})
-		if err != nil {
-			return err
-		}
-		if len(recs) != 1 {
-			return fmt.Errorf("neo4j: import: node creation returned %d rows", len(recs))
-		}
-		list, _ := recs[0].Values[0].([]any)
+	return s.runBatches(ctx, tx, cypher, rows, func(batch []any, result any) error {
+		list, _ := result.([]any)
 		if len(list) != len(batch) {
 			return fmt.Errorf("neo4j: import: created %d of %d nodes", len(list), len(batch))
 		}
@@ -374,8 +366,8 @@ func (s *Store) createNodes(ctx context.Context, tx neo4j.ManagedTransaction, k 
 			el, _ := pair[1].(string)
 			elements[id] = el
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // writeEdges writes the relationships that changed, type by type: new ones
@@ -420,17 +412,29 @@ func (s *Store) writeEdges(ctx context.Context, tx neo4j.ManagedTransaction, ord
 // writeRows runs a write query over rows in batches; the query returns how
 // many rows it wrote, which must be all of them.
 func (s *Store) writeRows(ctx context.Context, tx neo4j.ManagedTransaction, rows []any, cypher string) error {
+	return s.runBatches(ctx, tx, cypher, rows, func(batch []any, result any) error {
+		if n, err := asInt(result); err != nil || n != len(batch) {
+			return fmt.Errorf("neo4j: import: wrote %d of %d rows (%v)", n, len(batch), err)
+		}
+		return nil
+	})
+}
+
+// runBatches runs a query over rows, lookupBatch of them ($rows) at a time;
+// the query returns one record of one value, which each checks for its
+// batch.
+func (s *Store) runBatches(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, rows []any, each func(batch []any, result any) error) error {
 	for start := 0; start < len(rows); start += lookupBatch {
 		batch := rows[start:min(start+lookupBatch, len(rows))]
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"rows": batch})
 		if err != nil {
 			return err
 		}
-		if len(recs) != 1 {
-			return fmt.Errorf("neo4j: import: write returned %d rows", len(recs))
+		if len(recs) != 1 || len(recs[0].Values) != 1 {
+			return fmt.Errorf("neo4j: import: a batch query returned %d rows", len(recs))
 		}
-		if n, err := asInt(recs[0].Values[0]); err != nil || n != len(batch) {
-			return fmt.Errorf("neo4j: import: wrote %d of %d rows (%v)", n, len(batch), err)
+		if err := each(batch, recs[0].Values[0]); err != nil {
+			return err
 		}
 	}
 	return nil

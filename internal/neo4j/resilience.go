@@ -117,11 +117,6 @@ func newAvailability(cfg availabilityConfig) (*availability, error) {
 func (a *availability) err() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.errLocked()
-}
-
-// errLocked is err; a.mu must be held.
-func (a *availability) errLocked() error {
 	if !a.down {
 		return nil
 	}

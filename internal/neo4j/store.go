@@ -172,9 +172,9 @@ func (s *Store) Available() (retryAfter time.Duration, err error) {
 
 // AwaitAvailable returns nil at once while Neo4j is believed to answer.
 // While the store knows it does not, it waits for Neo4j to answer again
-// for at most Config.HoldTime, and returns nil as
-// soon as it does; when the hold time passes or ctx ends first, it
-// returns what Available returns. With no hold time it is Available.
+// for at most Config.HoldTime, and returns nil as soon as it does; when
+// the hold time passes or ctx ends first, it returns what Available
+// returns. With no hold time it is Available.
 func (s *Store) AwaitAvailable(ctx context.Context) (retryAfter time.Duration, err error) {
 	if err := s.avail.wait(ctx); err != nil {
 		return s.avail.retryAfter(), err
