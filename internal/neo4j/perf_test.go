@@ -4,53 +4,14 @@ import (
 	"context"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/neo4j"
 	"github.com/emnkg/emnkg/internal/neo4jtest"
-	"github.com/emnkg/emnkg/internal/storetest"
 	"github.com/emnkg/emnkg/internal/synth"
 )
-
-// TestTraversalUsesIDIndex checks the plans of the queries of a
-// neighbourhood (GetNodes, Expand, EdgesAmong): each starts from seeks in
-// the ID constraint's index and scans nothing.
-func TestTraversalUsesIDIndex(t *testing.T) {
-	s := neo4jtest.NewStore(t)
-	mustImport(t, s, storetest.ExploreFixture())
-	type query struct {
-		cypher string
-		params map[string]any
-	}
-	var queries []query
-	neo4j.SetQueryParamsHook(s, func(cypher string, params map[string]any) {
-		queries = append(queries, query{cypher, params})
-	})
-	sg, err := emnkg.Neighbourhood(t.Context(), s, emnkg.NeighbourhoodQuery{IDs: []string{"syn-ncp-at"}, Depth: 2, Limit: 500})
-	neo4j.SetQueryParamsHook(s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// GetNodes, Neighbours per level, GetNodes of the kept nodes,
-	// EdgesAmong.
-	if len(sg.Nodes) < 10 || len(queries) != 5 {
-		t.Fatalf("%d nodes, %d queries", len(sg.Nodes), len(queries))
-	}
-	for _, q := range queries {
-		ops := neo4j.PlanOperators(neo4jtest.Exec(t, "EXPLAIN "+q.cypher, q.params).Summary.Plan())
-		if !slices.Contains(ops, "NodeUniqueIndexSeek") {
-			t.Errorf("%s\nuses no index seek: %v", q.cypher, ops)
-		}
-		for _, op := range ops {
-			if strings.Contains(op, "Scan") {
-				t.Errorf("%s\nscans: %v", q.cypher, ops)
-			}
-		}
-	}
-}
 
 // EnvPerf, when set, makes TestNeighbourhood100k run: it loads 100k nodes
 // (and keeps them for its next run, unless another test wipes them).

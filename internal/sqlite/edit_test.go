@@ -3,11 +3,9 @@ package sqlite
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,27 +41,12 @@ func search(tb testing.TB, s *Store, tokens ...string) []string {
 // search, and the store then reads, searches and edits it.
 func TestMigrateFromVersion1(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, FileName)
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := append([]string{`CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT`,
-		`INSERT INTO schema_version (version) VALUES (1)`}, migrations()[0].stmts...)
-	stmts = append(stmts,
+	writeOldDatabase(t, dir, 1,
 		`INSERT INTO nodes (id, kind, version, props) VALUES
 			('syn-t1', 'GlossaryTerm', 3, '{"prefLabel_de":"Rückkehr","prefLabel_en":"return","synthetic":true}'),
 			('syn-d1', 'Document', 1, '{"synthetic":true,"title":"Return study"}'),
 			('syn-d2', 'Document', 1, '{"title":"Overlong `+strings.Repeat("x", emnkg.MaxIndexedLength)+`"}')`,
 		`INSERT INTO edges (id, type, src, dst, props) VALUES ('syn-d1|USES_TERM|syn-t1', 'USES_TERM', 'syn-d1', 'syn-t1', '{}')`)
-	for _, st := range stmts {
-		if _, err := db.Exec(st); err != nil {
-			t.Fatalf("%s: %v", st, err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	s := openTestStore(t, dir)
 	var version int

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -33,6 +34,30 @@ func indexNames(tb testing.TB, s *Store, table string) []string {
 	return out
 }
 
+// writeOldDatabase writes, in dir, a database of schema version v: the
+// statements of the first v migrations (without their Go steps), then
+// extra.
+func writeOldDatabase(tb testing.TB, dir string, v int, extra ...string) {
+	tb.Helper()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), true))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT`,
+		fmt.Sprintf(`INSERT INTO schema_version (version) VALUES (%d)`, v)}
+	for _, m := range migrations()[:v] {
+		stmts = append(stmts, m.stmts...)
+	}
+	for _, st := range append(stmts, extra...) {
+		if _, err := db.Exec(st); err != nil {
+			tb.Fatalf("%s: %v", st, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestMigrateFromVersion2 opens a database written by the second schema
 // version: Migrate replaces the (end, type) indexes of the relationships by
 // the covering ones and adds those ordered by the other end (versions 3
@@ -40,15 +65,7 @@ func indexNames(tb testing.TB, s *Store, table string) []string {
 // nothing.
 func TestMigrateFromVersion2(t *testing.T) {
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT`,
-		`INSERT INTO schema_version (version) VALUES (2)`}
-	stmts = append(stmts, migrations()[0].stmts...)
-	stmts = append(stmts, migrations()[1].stmts...)
-	stmts = append(stmts,
+	writeOldDatabase(t, dir, 2,
 		`INSERT INTO nodes (id, kind, version, props) VALUES
 			('syn-t1', 'GlossaryTerm', 1, '{"prefLabel_en":"return","synthetic":true}'),
 			('syn-d1', 'Document', 1, '{"synthetic":true,"title":"Return study"}'),
@@ -57,14 +74,6 @@ func TestMigrateFromVersion2(t *testing.T) {
 			('syn-d1|USES_TERM|syn-t1', 'USES_TERM', 'syn-d1', 'syn-t1', '{}'),
 			('syn-d2|USES_TERM|syn-t1', 'USES_TERM', 'syn-d2', 'syn-t1', '{}'),
 			('syn-d1|AMENDS|syn-d2', 'AMENDS', 'syn-d1', 'syn-d2', '{}')`)
-	for _, st := range stmts {
-		if _, err := db.Exec(st); err != nil {
-			t.Fatalf("%s: %v", st, err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	s := openTestStore(t, dir)
 	ctx := t.Context()
