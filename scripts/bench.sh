@@ -9,6 +9,8 @@
 #
 # Environment:
 #   EMNKG_BENCH_TIME       -benchtime of each query (default 2s)
+#   EMNKG_BENCH_WARMUP     how long the queries run in turn on each loaded
+#                          store before they are measured (default 60s)
 #   EMNKG_BENCH_1M=1       also benchmark a graph of 1,000,000 nodes
 #   EMNKG_BENCH_SIZES      comma-separated node counts instead (e.g. 10000,100000)
 #   EMNKG_BENCH_FILTER     -bench pattern (default .), e.g. 'Queries/sqlite'
