@@ -404,24 +404,62 @@ func checkValue(field string, typ PropType, v any) error {
 // answer with identical values.
 func NormalizeProps(defs []PropDef, props map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(props))
+	if err := normalizeProps(defs, props, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NormalizeOwnedProps is NormalizeProps for a map the caller owns and
+// drops: it normalises props in place instead of copying it, which spares
+// the stores a map per node or relationship they read. On error props is
+// left part normalised.
+func NormalizeOwnedProps(defs []PropDef, props map[string]any) error {
+	return normalizeProps(defs, props, nil)
+}
+
+// normalizeProps writes the normalised values of props into copyTo, an
+// empty map, or, when copyTo is nil, into props itself: values of keys
+// already seen then change, and nil values are deleted, both of which
+// ranging over a map allows.
+func normalizeProps(defs []PropDef, props, copyTo map[string]any) error {
+	inPlace, out := copyTo == nil, copyTo
+	if inPlace {
+		out = props
+	}
 	for k, v := range props {
 		if v == nil {
+			delete(out, k)
 			continue
 		}
 		d, ok := LookupProp(defs, k)
 		if !ok {
-			return nil, FieldErrorf(EINVALID, k, "Unknown property %q.", k)
+			return FieldErrorf(EINVALID, k, "Unknown property %q.", k)
 		}
 		nv, err := normalizeValue(d.Type, v)
 		if err != nil {
-			return nil, FieldErrorf(EINVALID, k, "Property %q: %v", k, err)
+			return FieldErrorf(EINVALID, k, "Property %q: %v", k, err)
 		}
 		if s, ok := nv.(string); ok && d.Sortable && len(s) > MaxIndexedLength {
-			return nil, FieldErrorf(EINVALID, k, "Property %q holds at most %d bytes.", k, MaxIndexedLength)
+			return FieldErrorf(EINVALID, k, "Property %q holds at most %d bytes.", k, MaxIndexedLength)
+		}
+		if inPlace && unchanged(v, nv) {
+			continue
 		}
 		out[k] = nv
 	}
-	return out, nil
+	return nil
+}
+
+// unchanged reports whether normalising v gave v back: a scalar of the
+// property's own type, which is what stores mostly read. Other values
+// (lists) are not compared: comparing interfaces that hold slices panics.
+func unchanged(v, nv any) bool {
+	switch v.(type) {
+	case string, int64, float64, bool:
+		return v == nv
+	}
+	return false
 }
 
 type numberLike interface{ String() string }

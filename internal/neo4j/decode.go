@@ -128,11 +128,13 @@ func normalizeOwned(defs []emnkg.PropDef, raw map[string]any) (map[string]any, e
 	delete(raw, keyID)
 	delete(raw, keyVersion)
 	delete(raw, keySearch)
-	out, err := emnkg.NormalizeProps(defs, raw)
-	if err != nil {
+	if raw == nil {
+		raw = map[string]any{}
+	}
+	if err := emnkg.NormalizeOwnedProps(defs, raw); err != nil {
 		return nil, fmt.Errorf("stored properties do not fit the schema: %s", emnkg.ErrorMessage(err))
 	}
-	return out, nil
+	return raw, nil
 }
 
 // internalKey reports whether a stored property key is the store's own

@@ -44,9 +44,11 @@ func decodeProps(defs []emnkg.PropDef, what, id, text string) (map[string]any, e
 	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("sqlite: stored %s %q: bad properties: %v", what, id, err)
 	}
-	props, err := emnkg.NormalizeProps(defs, raw)
-	if err != nil {
+	if raw == nil { // the JSON null
+		raw = map[string]any{}
+	}
+	if err := emnkg.NormalizeOwnedProps(defs, raw); err != nil {
 		return nil, fmt.Errorf("sqlite: stored %s %q: %s", what, id, emnkg.ErrorMessage(err))
 	}
-	return props, nil
+	return raw, nil
 }
