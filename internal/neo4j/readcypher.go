@@ -366,14 +366,20 @@ func (s *Store) RunReadCypher(ctx context.Context, q emnkg.CypherQuery) (*emnkg.
 	if err := checkCypherText(q.Query); err != nil {
 		return nil, err
 	}
-	if err := s.avail.err(); err != nil {
-		return nil, err
-	}
 	params, err := cypherParams(map[string]any(q.Parameters))
 	if err != nil {
 		return nil, err
 	}
 	p, _ := params.(map[string]any)
+	// Like every read, it waits while Neo4j is away (not counted in the
+	// query's timeout), and runs once more when Neo4j going away cut it.
+	return held(ctx, s, func() (*emnkg.CypherResult, error) { return s.runReadCypherOnce(ctx, q, p) })
+}
+
+// runReadCypherOnce runs a checked query with its parameters under its
+// timeout, in one managed read transaction that first explains it.
+func (s *Store) runReadCypherOnce(ctx context.Context, q emnkg.CypherQuery, p map[string]any) (_ *emnkg.CypherResult, err error) {
+	defer func(start time.Time) { s.Observe(false, start, err) }(time.Now())
 	ctx, cancel := context.WithTimeout(ctx, q.Timeout+timeoutGrace)
 	defer cancel()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,

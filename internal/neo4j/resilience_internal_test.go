@@ -254,8 +254,8 @@ func TestNewAvailabilityRefusesBadSettings(t *testing.T) {
 	}
 }
 
-// TestStoreCallsFailFastWhileDown checks that read and write refuse to
-// run while Neo4j is known to be away: the store has no driver, so any
+// TestStoreCallsFailFastWhileDown checks that read, write and read-only
+// Cypher refuse to run while Neo4j is known to be away: the store has no driver, so any
 // attempt to run would panic.
 func TestStoreCallsFailFastWhileDown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -272,6 +272,10 @@ func TestStoreCallsFailFastWhileDown(t *testing.T) {
 		}
 		if _, err := write(t.Context(), s, work); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
 			t.Errorf("write: %v, want EUNAVAILABLE", err)
+		}
+		q := emnkg.CypherQuery{Query: "RETURN 1", MaxRows: 1, Timeout: time.Second}
+		if _, err := s.RunReadCypher(t.Context(), q); emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE {
+			t.Errorf("RunReadCypher: %v, want EUNAVAILABLE", err)
 		}
 		retryAfter, err := s.Available()
 		if emnkg.ErrorCode(err) != emnkg.EUNAVAILABLE || retryAfter != time.Second {

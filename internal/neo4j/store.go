@@ -214,13 +214,20 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 // going away made fail while it ran is run once more when Neo4j answers
 // again within the hold time (see readAgain).
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	return held(ctx, s, func() (T, error) { return readOnce(ctx, s, work) })
+}
+
+// held runs call, which reads, once Neo4j is believed to answer (waiting
+// for it for up to the hold time), and once more when it failed because
+// Neo4j went away and came back within the hold time (see readAgain).
+func held[T any](ctx context.Context, s *Store, call func() (T, error)) (T, error) {
 	if err := s.avail.wait(ctx); err != nil {
 		var zero T
 		return zero, err
 	}
-	v, err := readOnce(ctx, s, work)
+	v, err := call()
 	if err != nil && s.readAgain(ctx, err) {
-		v, err = readOnce(ctx, s, work)
+		v, err = call()
 	}
 	return v, err
 }
