@@ -161,12 +161,15 @@ func presentError(ctx context.Context, r *Resolver, err error) *gqlerror.Error {
 		if domainErr.Field != "" {
 			gqlErr.Extensions["field"] = domainErr.Field
 		}
-	case errors.Is(err, context.DeadlineExceeded):
+	// A request that ended (its deadline passed, or its client went away)
+	// fails in whatever way the store's driver reports the interruption
+	// (SQLite's "interrupted", for one), which is no internal error.
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		gqlErr.Message = "The request took too long and was cancelled."
-		gqlErr.Extensions["code"] = "TIMEOUT"
-	case errors.Is(err, context.Canceled):
+		gqlErr.Extensions = map[string]any{"code": "TIMEOUT"}
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		gqlErr.Message = "The request was cancelled."
-		gqlErr.Extensions["code"] = "CANCELLED"
+		gqlErr.Extensions = map[string]any{"code": "CANCELLED"}
 	case errors.As(err, &parserErr) && parserErr.Err == nil:
 		if _, ok := gqlErr.Extensions["code"]; !ok {
 			gqlErr.Extensions["code"] = CodeBadUserInput
