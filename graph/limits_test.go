@@ -205,6 +205,12 @@ func TestHostileQueriesAreRefused(t *testing.T) {
 			funds { totalCount } node(id: "x") { id } nodes(ids: []) { id } __typename }`, nil, graph.CodeRootFieldLimit, 10},
 		{"too many directives", `{ glossaryTerms(first: 1) { nodes { ` + repeat("id @include(if: true)", 51) + `} } }`,
 			nil, graph.CodeDirectiveLimit, 50},
+		{"one field repeated", `{ countries { nodes { ` + repeat("id", 101) + `} } }`, nil, graph.CodeFieldRepeatLimit, 100},
+		{"repeated across inline fragments", `{ countries { nodes { ... on Country { ` + repeat("id", 51) + `}
+			... on Node { ` + repeat("id", 50) + `} } } }`, nil, graph.CodeFieldRepeatLimit, 100},
+		{"repeated in a fragment", `{ countries { nodes { ...C } } } fragment C on Country { name ` + repeat("id", 101) + `}`,
+			nil, graph.CodeFieldRepeatLimit, 100},
+		{"root field repeated", `{ ` + repeat("__typename", 101) + `}`, nil, graph.CodeFieldRepeatLimit, 100},
 		{"huge page", `{ documents(first: 100000) { nodes { id } } }`, nil, graph.CodeCostLimit, 50000},
 		{"huge page by variable", `query Q($n: Int) { documents(first: $n) { nodes { id } } }`,
 			map[string]any{"n": 100000}, graph.CodeCostLimit, 50000},
@@ -233,6 +239,26 @@ func TestHostileQueriesAreRefused(t *testing.T) {
 			}
 			if d := time.Since(start); d > 2*time.Second {
 				t.Errorf("took %s to refuse", d)
+			}
+		})
+	}
+}
+
+// TestFieldRepeatLimitAllowsItsLimit checks that a field may be selected
+// as often as the limit allows, in one selection set and in each of
+// several.
+func TestFieldRepeatLimitAllowsItsLimit(t *testing.T) {
+	ts := limitsServer(t, graph.DefaultLimits(), false)
+	for name, query := range map[string]string{
+		"one selection set": `{ countries(first: 1) { nodes { ` + repeat("id", 100) + `} } }`,
+		"inline fragments":  `{ countries(first: 1) { nodes { ... on Country { ` + repeat("id", 50) + `} ` + repeat("id", 50) + `} } }`,
+		"several sets": `{ countries(first: 1) { nodes { ` + repeat("id", 100) + ` memberOf(first: 1) { nodes { ` +
+			repeat("id", 100) + `} } } } }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, resp := limitsPost(t, ts.URL, query, nil)
+			if status != http.StatusOK || len(resp.Errors) > 0 {
+				t.Errorf("status %d, errors %+v", status, resp.Errors)
 			}
 		})
 	}

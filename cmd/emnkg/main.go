@@ -146,6 +146,7 @@ func serve(ctx context.Context, cfg *app.Config, logger *slog.Logger) error {
 	limits := graph.DefaultLimits()
 	limits.MaxDepth, limits.MaxAliases, limits.MaxRootFields = cfg.MaxQueryDepth, cfg.MaxQueryAliases, cfg.MaxQueryRootFields
 	limits.MaxDirectives, limits.MaxTokens, limits.MaxCost = cfg.MaxQueryDirectives, cfg.MaxQueryTokens, cfg.MaxQueryCost
+	limits.MaxFieldRepeats = cfg.MaxQueryFieldRepeats
 	srv, err := server.New(server.Config{
 		Addr: cfg.Addr, CORSOrigins: cfg.CORSOrigins, CORSCredentials: cfg.CORSCredentials,
 		Introspection: cfg.Introspection && !cfg.Production, RequestTimeout: cfg.RequestTimeout, ShutdownTimeout: cfg.ShutdownTimeout,

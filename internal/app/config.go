@@ -74,18 +74,19 @@ type Config struct {
 	EnableCypher  bool
 
 	// Request limits and operations.
-	MaxQueryDepth       int
-	MaxQueryAliases     int
-	MaxQueryRootFields  int
-	MaxQueryDirectives  int
-	MaxQueryTokens      int
-	MaxQueryCost        int
-	MaxBodyBytes        int
-	Production          bool
-	Env                 string
-	RequireGETPreflight bool
-	Metrics             bool
-	MetricsAddr         string
+	MaxQueryDepth        int
+	MaxQueryAliases      int
+	MaxQueryRootFields   int
+	MaxQueryDirectives   int
+	MaxQueryTokens       int
+	MaxQueryFieldRepeats int
+	MaxQueryCost         int
+	MaxBodyBytes         int
+	Production           bool
+	Env                  string
+	RequireGETPreflight  bool
+	Metrics              bool
+	MetricsAddr          string
 
 	// prov records where each value came from, for Effective; nil for a
 	// Config built in code.
@@ -182,6 +183,8 @@ func settings() []setting {
 			bind: integer(func(c *Config) *int { return &c.MaxQueryDirectives })},
 		{flag: "max-query-tokens", env: "EMNKG_MAX_QUERY_TOKENS", def: "2000", usage: "most lexical tokens in a GraphQL document, checked before parsing (0: no limit)",
 			bind: integer(func(c *Config) *int { return &c.MaxQueryTokens })},
+		{flag: "max-query-field-repeats", env: "EMNKG_MAX_QUERY_FIELD_REPEATS", def: "100", usage: "most times one field (response name) may be selected in one selection set, checked before validation, whose cost grows with its square (0: no limit)",
+			bind: integer(func(c *Config) *int { return &c.MaxQueryFieldRepeats })},
 		{flag: "max-query-cost", env: "EMNKG_MAX_QUERY_COST", def: "50000", usage: "highest cost of a query: objects it could return, lists weighted by first/last/limit (0: no limit)",
 			bind: integer(func(c *Config) *int { return &c.MaxQueryCost })},
 		{flag: "max-body-bytes", env: "EMNKG_MAX_BODY_BYTES", def: "1048576", usage: "largest request body in bytes",
