@@ -211,6 +211,11 @@ func TestHostileQueriesAreRefused(t *testing.T) {
 		{"repeated in a fragment", `{ countries { nodes { ...C } } } fragment C on Country { name ` + repeat("id", 101) + `}`,
 			nil, graph.CodeFieldRepeatLimit, 100},
 		{"root field repeated", `{ ` + repeat("__typename", 101) + `}`, nil, graph.CodeFieldRepeatLimit, 100},
+		{"repeated under fields that merge", `{ countries { nodes { ` + repeat("id", 51) + `} nodes { ` + repeat("id", 50) + `} } }`,
+			nil, graph.CodeFieldRepeatLimit, 100},
+		{"repeated by fragments spread together", `{ countries { nodes { ...A ...B } } }
+			fragment A on Country { ` + repeat("id", 51) + `} fragment B on Country { ` + repeat("id", 50) + `}`,
+			nil, graph.CodeFieldRepeatLimit, 100},
 		{"huge page", `{ documents(first: 100000) { nodes { id } } }`, nil, graph.CodeCostLimit, 50000},
 		{"huge page by variable", `query Q($n: Int) { documents(first: $n) { nodes { id } } }`,
 			map[string]any{"n": 100000}, graph.CodeCostLimit, 50000},
@@ -254,6 +259,8 @@ func TestFieldRepeatLimitAllowsItsLimit(t *testing.T) {
 		"inline fragments":  `{ countries(first: 1) { nodes { ... on Country { ` + repeat("id", 50) + `} ` + repeat("id", 50) + `} } }`,
 		"several sets": `{ countries(first: 1) { nodes { ` + repeat("id", 100) + ` memberOf(first: 1) { nodes { ` +
 			repeat("id", 100) + `} } } } }`,
+		"one fragment spread twice": `{ countries(first: 1) { nodes { ...A ...A } n: nodes { ...A } } }
+			fragment A on Country { ` + repeat("id", 100) + `}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			status, resp := limitsPost(t, ts.URL, query, nil)
