@@ -322,6 +322,7 @@ func benchStore(b *testing.B, sd storeDef, n int) {
 // warmUp runs the queries that worked (errs[i] == nil), in turn, for the
 // warm-up time (see defaultWarmUp), and logs how many ran.
 func warmUp(b *testing.B, store string, n int, qs []query, errs []error) {
+	b.Helper()
 	d := warmUpTime(b)
 	ctx := context.Background()
 	runs := 0
