@@ -163,7 +163,8 @@ func presentError(ctx context.Context, r *Resolver, err error) *gqlerror.Error {
 		}
 	// A request that ended (its deadline passed, or its client went away)
 	// fails in whatever way the store's driver reports the interruption
-	// (SQLite's "interrupted", for one), which is no internal error.
+	// (an interrupted SQLite statement, for one), which is no internal
+	// error.
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		gqlErr.Message = "The request took too long and was cancelled."
 		gqlErr.Extensions = map[string]any{"code": "TIMEOUT"}

@@ -1,8 +1,9 @@
 // Package metrics holds emnkg's Prometheus metrics: GraphQL requests by
 // operation and outcome, their latency, requests refused by a limit,
 // requests held while the database did not answer, the store's round
-// trips to its database and their latency, and active subscriptions. Each Metrics has its own registry, so tests and
-// several servers in one process never share counters.
+// trips to its database and their latency, and active subscriptions.
+// Each Metrics has its own registry, so tests and several servers in one
+// process never share counters.
 package metrics
 
 import (

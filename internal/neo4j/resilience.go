@@ -68,7 +68,8 @@ type availabilityConfig struct {
 //
 // Calls already running when Neo4j goes away are left to the driver's
 // retries, which Config.RetryTime bounds: they complete if Neo4j comes
-// back in time and fail once otherwise.
+// back in time. Otherwise a read is held like a new call and run once
+// more (Store.readAgain), and a write fails once.
 type availability struct {
 	cfg availabilityConfig
 
