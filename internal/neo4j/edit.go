@@ -17,7 +17,8 @@ var _ emnkg.Editor = (*Store)(nil)
 // *emnkg.ValidationError, which the driver never retries), so the
 // transaction rolls back. Every node write also writes the node's search
 // document. The records get their sequence numbers at the end, from the
-// audit counter (see writeRecords).
+// audit counter (see writeRecords), after the node writes' changes of the
+// kept facet counts are added to them.
 func (s *Store) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyResult, error) {
 	if err := cs.Validate(); err != nil {
 		return nil, err
@@ -28,8 +29,12 @@ func (s *Store) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyResu
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.ApplyResult, error) {
 		// A retried transaction starts afresh.
-		res, err := emnkg.ApplyChanges(ctx, &changeTx{s: s, tx: tx}, cs)
+		c := &changeTx{s: s, tx: tx, facets: newFacetDeltas()}
+		res, err := emnkg.ApplyChanges(ctx, c, cs)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.writeFacetDeltas(ctx, tx, c.facets); err != nil {
 			return nil, err
 		}
 		if err := s.writeRecords(ctx, tx, cs, at, res.Records); err != nil {
@@ -43,6 +48,9 @@ func (s *Store) Apply(ctx context.Context, cs emnkg.ChangeSet) (*emnkg.ApplyResu
 type changeTx struct {
 	s  *Store
 	tx neo4j.ManagedTransaction
+	// facets collects what the node writes change in the kept facet
+	// counts.
+	facets *facetDeltas
 }
 
 // Node returns the stored node with this ID, or nil.
@@ -65,22 +73,45 @@ func (c *changeTx) Edge(ctx context.Context, id string, typ emnkg.RelType) (*emn
 }
 
 // WriteNode creates a node or replaces its properties, with its version
-// and search document.
+// and search document, and counts the change in the kept facet counts: the
+// replaced node's stored values out, the written ones in.
 func (c *changeTx) WriteNode(ctx context.Context, n *emnkg.Node, create bool) error {
 	props := make(map[string]any, len(n.Props)+3)
 	maps.Copy(props, n.Props)
 	props[keyID] = n.ID
 	props[keyVersion] = n.Version
 	props[keySearch] = searchDoc(n.ID, n.Kind, n.Props)
-	cypher := "MATCH (n:" + nodeLabel + " {id: $id})" + idHint("n") + " SET n = $props"
+	cypher := "MATCH (n:" + nodeLabel + " {id: $id})" + idHint("n") + " WITH n, " + nodeMap("n") + " AS old SET n = $props RETURN old"
 	if create {
 		cypher = "CREATE (n:" + nodeLabel + ":" + quote(string(n.Kind)) + ") SET n = $props"
 	}
-	_, err := c.s.run(ctx, c.tx, cypher, map[string]any{"id": n.ID, "props": props})
-	return err
+	recs, err := c.s.run(ctx, c.tx, cypher, map[string]any{"id": n.ID, "props": props})
+	if err != nil {
+		return err
+	}
+	if err := c.countOut(recs); err != nil {
+		return err
+	}
+	return c.facets.addNode(n.Kind, n.Props, 1)
 }
 
-// DeleteNode deletes a node with its relationships, which it returns.
+// countOut counts the nodes of records holding their nodeMap projections
+// before a write out of the kept facet counts.
+func (c *changeTx) countOut(recs []*neo4j.Record) error {
+	for _, r := range recs {
+		old, err := decodeNode(r.Values[0])
+		if err != nil {
+			return err
+		}
+		if err := c.facets.addNode(old.kind, old.props, -1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteNode deletes a node with its relationships, which it returns, and
+// counts it out of the kept facet counts.
 func (c *changeTx) DeleteNode(ctx context.Context, id string) ([]*emnkg.Edge, error) {
 	p := map[string]any{"id": id}
 	recs, err := c.s.run(ctx, c.tx, "MATCH (n:"+nodeLabel+" {id: $id})-[r]-()"+idHint("n")+" WITH DISTINCT r RETURN "+edgeMap("r"), p)
@@ -95,10 +126,11 @@ func (c *changeTx) DeleteNode(ctx context.Context, id string) ([]*emnkg.Edge, er
 		}
 		touching = append(touching, e.edge())
 	}
-	if _, err := c.s.run(ctx, c.tx, "MATCH (n:"+nodeLabel+" {id: $id})"+idHint("n")+" DETACH DELETE n", p); err != nil {
+	recs, err = c.s.run(ctx, c.tx, "MATCH (n:"+nodeLabel+" {id: $id})"+idHint("n")+" WITH n, "+nodeMap("n")+" AS old DETACH DELETE n RETURN old", p)
+	if err != nil {
 		return nil, err
 	}
-	return touching, nil
+	return touching, c.countOut(recs)
 }
 
 // WriteEdge creates a relationship or replaces its properties.

@@ -208,3 +208,35 @@ func profiledRows(p driver.ProfiledPlan, op string) int64 {
 	}
 	return n
 }
+
+// TestCountedFacetsReadCounts checks that a facet over counted keys is one
+// query that seeks the kept counts of its pair and reads no node of the
+// kind, and that a filtered one counts the nodes.
+func TestCountedFacetsReadCounts(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	mustImport(t, s, storetest.ExploreFixture())
+	q := emnkg.FacetQuery{Kind: emnkg.KindDocument, GroupBy: []emnkg.GroupKey{{Field: "year"}, {Field: "kind"}}, Limit: 10}
+	var counted []emnkg.FacetBucket
+	queries := recordQueries(t, s, func() {
+		var err error
+		if counted, err = s.Facets(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(counted) == 0 || len(queries) != 1 {
+		t.Fatalf("%d buckets, %d queries", len(counted), len(queries))
+	}
+	ops := neo4j.PlanOperators(neo4jtest.Exec(t, "EXPLAIN "+queries[0].cypher, queries[0].params).Summary.Plan())
+	if !slices.Contains(ops, "NodeIndexSeek") || strings.Contains(queries[0].cypher, "`Document`") {
+		t.Errorf("%s\ndoes not seek the counts: %v", queries[0].cypher, ops)
+	}
+	q.Filter = &emnkg.Filter{Field: "synthetic", Op: emnkg.OpEq, Value: true}
+	queries = recordQueries(t, s, func() {
+		if _, err := s.Facets(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(queries) != 1 || !strings.Contains(queries[0].cypher, "`Document`") {
+		t.Errorf("a filtered facet does not count the documents: %v", queries)
+	}
+}

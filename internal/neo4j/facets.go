@@ -26,7 +26,8 @@ func unwindGroup(n, v string, k emnkg.GroupKey, bound []string) string {
 }
 
 // Facets counts the nodes of a kind that pass the filter by the values of
-// one or two group keys, all in Cypher: each node's list of values per key
+// one or two group keys: from the kept counts when they hold the answer
+// (see countedFacets), else all in Cypher: each node's list of values per key
 // is unwound (a node counts once per combination), grouped and counted,
 // and the buckets ordered (count descending, then values ascending, nulls
 // last, as Cypher orders) and cut.
@@ -34,9 +35,11 @@ func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBu
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	out := []emnkg.FacetBucket{}
 	if q.Limit == 0 {
-		return out, nil
+		return []emnkg.FacetBucket{}, nil
+	}
+	if out, counted, err := s.countedFacets(ctx, q); counted || err != nil {
+		return out, err
 	}
 	p := newParams()
 	pred, err := p.filter(q.Filter, "n")
@@ -60,15 +63,21 @@ func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBu
 		if err != nil {
 			return nil, err
 		}
-		res := make([]emnkg.FacetBucket, 0, len(recs))
-		for _, r := range recs {
-			vs, _ := r.Values[0].([]any)
-			c, err := asInt(r.Values[1])
-			if err != nil {
-				return nil, err
-			}
-			res = append(res, emnkg.FacetBucket{Values: vs, Count: c})
-		}
-		return res, nil
+		return decodeBuckets(recs)
 	})
+}
+
+// decodeBuckets decodes the records of a facet query: the list of a
+// bucket's values, and its count.
+func decodeBuckets(recs []*neo4j.Record) ([]emnkg.FacetBucket, error) {
+	out := make([]emnkg.FacetBucket, 0, len(recs))
+	for _, r := range recs {
+		vs, _ := r.Values[0].([]any)
+		c, err := asInt(r.Values[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, emnkg.FacetBucket{Values: vs, Count: c})
+	}
+	return out, nil
 }

@@ -169,10 +169,39 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *em
 	if err := s.writeNodes(ctx, tx, nodeOrder, nodes, known.elements); err != nil {
 		return nil, err
 	}
+	facets, err := importFacetDeltas(nodeOrder, nodes, known.stored)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.writeFacetDeltas(ctx, tx, facets); err != nil {
+		return nil, err
+	}
 	if err := s.writeEdges(ctx, tx, edgeOrder, edges, known.elements); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// importFacetDeltas returns what writing the nodes that changed changes in
+// the kept facet counts: the stored values of the replaced ones out, the
+// values written in.
+func importFacetDeltas(order []string, nodes map[string]*nodeChange, stored map[string]*storedNode) (*facetDeltas, error) {
+	d := newFacetDeltas()
+	for _, id := range order {
+		c := nodes[id]
+		if !c.dirty {
+			continue
+		}
+		if old, ok := stored[id]; ok {
+			if err := d.addNode(old.kind, old.props, -1); err != nil {
+				return nil, err
+			}
+		}
+		if err := d.addNode(c.kind, c.props, 1); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // decideNodes decides node by node, in order, what the import does to the

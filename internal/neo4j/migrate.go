@@ -52,6 +52,7 @@ func schema() []schemaItem {
 		})
 	}
 	items = append(items, schemaItem{name: searchIndex, create: searchIndexCreate})
+	items = append(items, facetCountSchema()...)
 	items = append(items, auditSchema()...)
 	return append(items, apiKeySchema()...)
 }
@@ -84,8 +85,10 @@ func indexedProps(k emnkg.Kind) []string {
 }
 
 // Migrate creates the constraints and indexes the store needs, waits
-// until they are online, and gives every node that lacks one its search
-// document (nodes written before the store kept them). A full-text index
+// until they are online, gives every node that lacks one its search
+// document (nodes written before the store kept them), and counts the
+// stored nodes into the kept facet counts when these were not made for the
+// counted keys of this version (ensureFacetCounts). A full-text index
 // of the search documents that is configured otherwise than the store
 // needs (see searchIndexCreate) is dropped and created anew. Migrate is
 // idempotent, and cheap when nothing is missing.
@@ -134,7 +137,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.schemaWrite(ctx, "CALL db.awaitIndexes(300)"); err != nil {
 		return err
 	}
-	return s.backfillSearch(ctx)
+	if err := s.backfillSearch(ctx); err != nil {
+		return err
+	}
+	return s.ensureFacetCounts(ctx)
 }
 
 // schemaWrite runs one schema command in a write transaction of its own:

@@ -1,12 +1,15 @@
 package neo4j_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/neo4j"
 	"github.com/emnkg/emnkg/internal/neo4jtest"
+	"github.com/emnkg/emnkg/internal/storetest"
 )
 
 // schemaNames returns the names of the constraints and indexes.
@@ -45,7 +48,8 @@ func TestMigrateIdempotent(t *testing.T) {
 	s := neo4jtest.NewStore(t)
 	want := schemaNames(t)
 	for _, name := range []string{"node_id", "node_search", "audit_seq", "audit_time", "audit_actor", "audit_target",
-		"audit_from", "audit_to", "audit_counter_id", "apikey_id", "apikey_hash", "rel_HOSTED_BY_id", "node_Document_title"} {
+		"audit_from", "audit_to", "audit_counter_id", "apikey_id", "apikey_hash", "rel_HOSTED_BY_id", "node_Document_title",
+		"facet_count_key", "facet_count_pair", "facet_count_state_name"} {
 		if !slices.Contains(want, name) {
 			t.Errorf("no %s among %q", name, want)
 		}
@@ -90,5 +94,46 @@ func TestMigrateRepairsSearch(t *testing.T) {
 	}
 	if got := searchIDs(t, s, "net"); !slices.Equal(got, []string{"t-net", "t-net-old"}) {
 		t.Errorf("net: %q", got)
+	}
+}
+
+// TestMigrateCountsFacets opens nodes stored without kept facet counts, or
+// with counts made for other counted keys: Migrate counts them anew, once.
+func TestMigrateCountsFacets(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	r := rand.New(rand.NewPCG(3, 5))
+	g := &emnkg.Graph{}
+	for i := range 40 {
+		k := []emnkg.Kind{emnkg.KindDocument, emnkg.KindNationalContactPoint}[i%2]
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: fmt.Sprintf("syn-m-%02d", i), Kind: k, Props: storetest.FacetCountProps(r, k)})
+	}
+	mustImport(t, s, g)
+	storetest.CheckFacetCounts(t, s, "after the import")
+	counts := func() int64 {
+		t.Helper()
+		return neo4jtest.Exec(t, "MATCH (c:FacetCount) RETURN count(c)", nil).Records[0].Values[0].(int64)
+	}
+	made := counts()
+	for _, tc := range []struct{ name, cypher string }{
+		{"no counts", "MATCH (c:FacetCount|FacetCountState) DELETE c"},
+		{"counts of other keys", "MATCH (c:FacetCount) WITH c LIMIT 3 SET c.n = c.n + 1 WITH count(*) AS changed " +
+			"MATCH (m:FacetCountState) SET m.pairs = 'Document/kind/'"},
+	} {
+		neo4jtest.Exec(t, tc.cypher, nil)
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := counts(); got != made {
+			t.Errorf("%s: %d counts after Migrate, want %d", tc.name, got, made)
+		}
+		storetest.CheckFacetCounts(t, s, "after Migrate from "+tc.name)
+	}
+	// Counts made for these keys are left alone: a wrong count stays.
+	neo4jtest.Exec(t, "MATCH (c:FacetCount) WITH c LIMIT 1 SET c.n = c.n + 100", nil)
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := neo4jtest.Exec(t, "MATCH (c:FacetCount) WHERE c.n > 100 RETURN count(c)", nil).Records[0].Values[0].(int64); got != 1 {
+		t.Errorf("Migrate counted again counts made for its keys (%d changed counts left)", got)
 	}
 }

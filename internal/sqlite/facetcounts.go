@@ -1,64 +1,21 @@
 package sqlite
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
-// Facet counts: for a few properties of each kind that dashboards group
-// by (low-cardinality ones: a document's kind and year, a country's EMN
-// status, an NCP's country), the store keeps the number of nodes having
-// each value, and each pair of values, in the table facet_counts. Triggers
-// on nodes keep it exact in the transaction of every write (edits,
-// imports, deletions), so a facet over these keys without a filter reads
-// its buckets (a few hundred rows) instead of every node of the kind:
-// its cost follows the number of buckets, not of nodes. Every other facet
-// is counted from the nodes (see facetsQuery).
+// Facet counts (see emnkg.CountedFacetKeys) are kept in the table
+// facet_counts. Triggers on nodes keep it exact in the transaction of every
+// write (edits, imports, deletions). Every other facet is counted from the
+// nodes (see facetsQuery).
 //
 // A value is kept as its JSON text (the -> operator's answer: '"study"',
 // '2015', 'true'), or 'null' for a node without the property, so that
 // absent values are a value of their own and the key is never NULL. A
 // single-key count has key2 and value2 ''.
-
-// countedKeys returns, per kind, the properties whose values facet_counts
-// counts, alone and in pairs. Changing the list needs a migration that
-// rebuilds the counts.
-func countedKeys() map[emnkg.Kind][]string {
-	return map[emnkg.Kind][]string{
-		emnkg.KindDocument:             {"kind", "year", "yearBasis", "publisher"},
-		emnkg.KindCountry:              {"euMember", "emnStatus"},
-		emnkg.KindNationalContactPoint: {"countryCode", "status", "role"},
-		emnkg.KindOrganisation:         {"kind", "countryCode"},
-		emnkg.KindNetwork:              {"kind"},
-		emnkg.KindGlossaryTerm:         {"scheme"},
-	}
-}
-
-// facetPair is one count of facet_counts: a key alone (key2 "") or two
-// keys, key1 before key2 in countedKeys' order.
-type facetPair struct {
-	kind       emnkg.Kind
-	key1, key2 string
-}
-
-// facetPairs returns every count that countedKeys asks for, by kind.
-func facetPairs() []facetPair {
-	var out []facetPair
-	counted := countedKeys()
-	for _, k := range emnkg.Kinds() {
-		keys := counted[k]
-		for i, a := range keys {
-			out = append(out, facetPair{k, a, ""})
-			for _, b := range keys[i+1:] {
-				out = append(out, facetPair{k, a, b})
-			}
-		}
-	}
-	return out
-}
 
 // facetValue is the SQL of the counted value of the key whose JSON path
 // is in column path of the pair p, for the node row r (NEW, OLD or n).
@@ -99,14 +56,14 @@ func migrationV5() []string {
 		`DELETE FROM facet_pairs`,
 		`DELETE FROM facet_counts`,
 	}
-	for _, p := range facetPairs() {
+	for _, p := range emnkg.FacetPairs() {
 		path2 := ""
-		if p.key2 != "" {
-			path2 = "$." + p.key2
+		if p.Key2 != "" {
+			path2 = "$." + p.Key2
 		}
 		stmts = append(stmts, `INSERT INTO facet_pairs (kind, key1, path1, key2, path2) VALUES (`+
-			quoteLiteral(string(p.kind))+`, `+quoteLiteral(p.key1)+`, `+quoteLiteral("$."+p.key1)+`, `+
-			quoteLiteral(p.key2)+`, `+quoteLiteral(path2)+`)`)
+			quoteLiteral(string(p.Kind))+`, `+quoteLiteral(p.Key1)+`, `+quoteLiteral("$."+p.Key1)+`, `+
+			quoteLiteral(p.Key2)+`, `+quoteLiteral(path2)+`)`)
 	}
 	const cols = `(kind, key1, value1, key2, value2)`
 	add := `INSERT INTO facet_counts (kind, key1, value1, key2, value2, n) ` + facetRows("NEW", "", ", 1") +
@@ -127,33 +84,16 @@ func migrationV5() []string {
 }
 
 // countedFacetsQuery returns the SQL of Facets read from facet_counts, and
-// false when q is not counted there: it has a filter, or a key over a
-// relationship, or a key that countedKeys does not count for the kind.
+// false when q is not counted there (see emnkg.FacetQuery.CountedPair).
 func countedFacetsQuery(q emnkg.FacetQuery) (string, []any, bool) {
-	if q.Filter != nil {
+	p, swapped, ok := q.CountedPair()
+	if !ok {
 		return "", nil, false
 	}
-	keys := countedKeys()[q.Kind]
-	pos := make([]int, len(q.GroupBy))
-	for i, k := range q.GroupBy {
-		pos[i] = slices.Index(keys, k.Field)
-		if k.Via != nil || pos[i] < 0 {
-			return "", nil, false
-		}
-	}
-	// The pair is stored in countedKeys' order; value columns follow the
-	// query's keys.
+	// Value columns follow the query's keys.
 	cols := []string{"value1", "value2"}
-	key1, key2 := q.GroupBy[0].Field, ""
-	if len(q.GroupBy) == 2 {
-		if pos[0] == pos[1] {
-			return "", nil, false
-		}
-		key2 = q.GroupBy[1].Field
-		if pos[0] > pos[1] {
-			key1, key2 = key2, key1
-			cols[0], cols[1] = cols[1], cols[0]
-		}
+	if swapped {
+		cols[0], cols[1] = cols[1], cols[0]
 	}
 	var b builder
 	var sel, order []string
@@ -163,7 +103,7 @@ func countedFacetsQuery(q emnkg.FacetQuery) (string, []any, bool) {
 		order = append(order, name+" ASC NULLS LAST")
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + ", c.n FROM facet_counts AS c WHERE c.kind = " + b.arg(string(q.Kind)) +
-		" AND c.key1 = " + b.arg(key1) + " AND c.key2 = " + b.arg(key2) +
+		" AND c.key1 = " + b.arg(p.Key1) + " AND c.key2 = " + b.arg(p.Key2) +
 		" ORDER BY c.n DESC, " + strings.Join(order, ", ") + " LIMIT " + b.arg(int64(q.Limit))
 	return query, b.args, true
 }

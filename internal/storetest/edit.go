@@ -102,6 +102,7 @@ func RunEditor(t *testing.T, open func(tb testing.TB) emnkg.Store) {
 	t.Run("Changes", r.testChanges)
 	t.Run("ImportAfterApply", r.testImportAfterApply)
 	t.Run("APIKeysSurvive", r.testAPIKeysSurvive)
+	t.Run("FacetCounts", func(t *testing.T) { testFacetCounts(t, open(t)) })
 }
 
 // editRun is the state of the RunEditor sequence: what the store must
