@@ -474,11 +474,11 @@ func normalizeValue(t PropType, v any) (any, error) {
 		if !utf8.ValidString(s) || len(s) > MaxStringLength {
 			return nil, fmt.Errorf("text not UTF-8 or too long")
 		}
-		return s, nil
+		return v, nil // v itself: boxing s again would allocate
 	case PropInt:
 		switch x := v.(type) {
 		case int64:
-			return x, nil
+			return v, nil
 		case int:
 			return int64(x), nil
 		case float64:
@@ -497,7 +497,7 @@ func normalizeValue(t PropType, v any) (any, error) {
 	case PropFloat:
 		switch x := v.(type) {
 		case float64:
-			return x, nil
+			return v, nil
 		case int64:
 			return float64(x), nil
 		case int:
@@ -511,11 +511,10 @@ func normalizeValue(t PropType, v any) (any, error) {
 		}
 		return nil, fmt.Errorf("want a number, got %T", v)
 	case PropBool:
-		b, ok := v.(bool)
-		if !ok {
+		if _, ok := v.(bool); !ok {
 			return nil, fmt.Errorf("want a boolean, got %T", v)
 		}
-		return b, nil
+		return v, nil
 	case PropStringList:
 		switch x := v.(type) {
 		case []string:
