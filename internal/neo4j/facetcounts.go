@@ -219,14 +219,10 @@ func (s *Store) countedFacets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.
 		vs[0], vs[1] = vs[1], vs[0]
 	}
 	vs = vs[:len(q.GroupBy)]
-	cypher := "MATCH (c:" + facetCountLabel + ") WHERE c.pair = $pair RETURN [" + strings.Join(vs, ", ") + "] AS vs, c.n AS n" +
-		" ORDER BY n DESC, " + strings.Join(vs, ", ") + " LIMIT $limit"
+	cypher := "MATCH (c:" + facetCountLabel + ") WHERE c.pair = $pair WITH c ORDER BY c.n DESC, " + strings.Join(vs, ", ") +
+		" LIMIT $limit RETURN collect([[" + strings.Join(vs, ", ") + "], c.n]) AS buckets"
 	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]emnkg.FacetBucket, error) {
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"pair": pairName(p), "limit": int64(q.Limit)})
-		if err != nil {
-			return nil, err
-		}
-		return decodeBuckets(recs)
+		return s.readBuckets(ctx, tx, cypher, map[string]any{"pair": pairName(p), "limit": int64(q.Limit)})
 	})
 	return out, true, err
 }

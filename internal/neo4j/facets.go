@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -54,26 +55,31 @@ func (s *Store) Facets(ctx context.Context, q emnkg.FacetQuery) ([]emnkg.FacetBu
 		b.WriteString(unwindGroup("n", v, k, keys))
 		keys = append(keys, v)
 	}
-	b.WriteString(" WITH " + strings.Join(keys, ", ") + ", count(*) AS c")
-	b.WriteString(" RETURN [" + strings.Join(keys, ", ") + "] AS vs, c ORDER BY c DESC, " +
+	b.WriteString(" WITH " + strings.Join(keys, ", ") + ", count(*) AS c ORDER BY c DESC, " +
 		strings.Join(keys, ", ") + " LIMIT " + p.set("limit", int64(q.Limit)))
+	b.WriteString(" RETURN collect([[" + strings.Join(keys, ", ") + "], c]) AS buckets")
 	cypher := b.String()
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]emnkg.FacetBucket, error) {
-		recs, err := s.run(ctx, tx, cypher, p.m)
-		if err != nil {
-			return nil, err
-		}
-		return decodeBuckets(recs)
+		return s.readBuckets(ctx, tx, cypher, p.m)
 	})
 }
 
-// decodeBuckets decodes the records of a facet query: the list of a
-// bucket's values, and its count.
-func decodeBuckets(recs []*neo4j.Record) ([]emnkg.FacetBucket, error) {
-	out := make([]emnkg.FacetBucket, 0, len(recs))
-	for _, r := range recs {
-		vs, _ := r.Values[0].([]any)
-		c, err := asInt(r.Values[1])
+// readBuckets runs a facet query, which returns one record holding the
+// list of its buckets in order (one record: many small records cost Bolt
+// more), each as [values, count].
+func (s *Store) readBuckets(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]emnkg.FacetBucket, error) {
+	list, err := s.runList(ctx, tx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]emnkg.FacetBucket, 0, len(list))
+	for _, v := range list {
+		b, _ := v.([]any)
+		if len(b) != 2 {
+			return nil, fmt.Errorf("neo4j: facets: unexpected bucket %v", v)
+		}
+		vs, _ := b[0].([]any)
+		c, err := asInt(b[1])
 		if err != nil {
 			return nil, err
 		}
