@@ -196,6 +196,11 @@ func summarize(answer any) (int, string) {
 			}
 			fmt.Fprintln(h)
 		}
+	case *emnkg.NodePage:
+		size = len(a.Nodes)
+		for _, n := range a.Nodes {
+			fmt.Fprintln(h, n.ID)
+		}
 	case []emnkg.FacetBucket:
 		size = len(a)
 		for _, b := range a {
@@ -205,8 +210,15 @@ func summarize(answer any) (int, string) {
 	return size, hex.EncodeToString(h.Sum(nil))[:12]
 }
 
+// benchReader is what the benchmarked queries read: the traversal calls
+// and pages of nodes.
+type benchReader interface {
+	emnkg.GraphReader
+	FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePage, error)
+}
+
 // queries returns the benchmarked queries on g, a loaded synthetic graph.
-func queries(g emnkg.GraphReader) []query {
+func queries(g benchReader) []query {
 	search := func(word string) func(ctx context.Context) (any, error) {
 		tokens := emnkg.Tokenize(word)
 		return func(ctx context.Context) (any, error) {
@@ -250,6 +262,13 @@ func queries(g emnkg.GraphReader) []query {
 			return g.Facets(ctx, emnkg.FacetQuery{Kind: emnkg.KindDocument,
 				GroupBy: []emnkg.GroupKey{{Field: "kind"}, {Field: "year"}}, Limit: 1000})
 		}},
+		// The first page of a document list, by title and newest first.
+		{"Page/documents-by-title", func(ctx context.Context) (any, error) {
+			return g.FindNodes(ctx, emnkg.NodeQuery{Kind: emnkg.KindDocument, Sort: []emnkg.SortField{{Field: "title"}}, Limit: 20})
+		}},
+		{"Page/documents-newest", func(ctx context.Context) (any, error) {
+			return g.FindNodes(ctx, emnkg.NodeQuery{Kind: emnkg.KindDocument, Sort: []emnkg.SortField{{Field: "year", Desc: true}}, Limit: 20})
+		}},
 	}
 }
 
@@ -275,7 +294,7 @@ func benchStore(b *testing.B, sd storeDef, n int) {
 	if _, ok := s.(emnkg.Explorer); !ok {
 		b.Skipf("the %s store (%T) does not implement emnkg.Explorer yet: loaded, but no query to benchmark", sd.name, s)
 	}
-	g := s.(emnkg.GraphReader)
+	g := s.(benchReader)
 	ctx := context.Background()
 	timed := &timedReader{g: g}
 	profiled := queries(timed)
@@ -406,11 +425,11 @@ func peakKiB(pid string) (int64, bool) {
 	return 0, false
 }
 
-// timedReader is a GraphReader that adds up the calls and time of each
+// timedReader is a benchReader that adds up the calls and time of each
 // store method it passes on (calls made at the same time each count their
 // own time). It is safe for concurrent use.
 type timedReader struct {
-	g     emnkg.GraphReader
+	g     benchReader
 	mu    sync.Mutex
 	names []string
 	calls map[string]int
@@ -447,6 +466,11 @@ func (t *timedReader) String() string {
 		parts[i] = fmt.Sprintf("%s=%dx%s", m, t.calls[m], t.took[m].Round(time.Microsecond))
 	}
 	return strings.Join(parts, " ")
+}
+
+func (t *timedReader) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePage, error) {
+	defer t.done("FindNodes", time.Now())
+	return t.g.FindNodes(ctx, q)
 }
 
 func (t *timedReader) GetNodes(ctx context.Context, ids []string) ([]*emnkg.Node, error) {

@@ -240,3 +240,25 @@ func TestCountedFacetsReadCounts(t *testing.T) {
 		t.Errorf("a filtered facet does not count the documents: %v", queries)
 	}
 }
+
+// TestFindNodesPagesFollowIndexes checks that a page of nodes ordered by
+// ID (the default) or first by an indexed property ascending reads the
+// kind's range index in order instead of sorting every node of the kind.
+func TestFindNodesPagesFollowIndexes(t *testing.T) {
+	s := neo4jtest.NewStore(t)
+	mustImport(t, s, storetest.ExploreFixture())
+	for _, sort := range [][]emnkg.SortField{nil, {{Field: "title"}}, {{Field: "year"}, {Field: "title", Desc: true}}} {
+		queries := recordQueries(t, s, func() {
+			if _, err := s.FindNodes(t.Context(), emnkg.NodeQuery{Kind: emnkg.KindDocument, Sort: sort, Limit: 2}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if len(queries) != 1 {
+			t.Fatalf("sort %v: %d queries", sort, len(queries))
+		}
+		ops := neo4j.PlanOperators(neo4jtest.Exec(t, "EXPLAIN "+queries[0].cypher, queries[0].params).Summary.Plan())
+		if !slices.Contains(ops, "NodeIndexScan") || slices.Contains(ops, "Top") || slices.Contains(ops, "Sort") {
+			t.Errorf("sort %v: %s\nsorts the kind: %v", sort, queries[0].cypher, ops)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
@@ -73,6 +74,13 @@ func (s *Store) lookupNodes(ctx context.Context, tx neo4j.ManagedTransaction, id
 }
 
 // FindNodes returns a page of nodes of one kind.
+//
+// Pages follow the range indexes where they can, so that a page costs the
+// rows up to it, not a sort of every node of the kind: every node has an
+// ID, so ordering by ID (the default) reads the kind's ID index in order;
+// a page ordered first by an indexed property (see sortedByIndex) reads
+// the nodes that have the property in the index's order and those without
+// it apart (pageInTwoParts).
 func (s *Store) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePage, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -87,12 +95,26 @@ func (s *Store) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePa
 		// Lets the planner use the ID constraint's index.
 		labels = ":" + nodeLabel + labels
 	}
-	match := "MATCH (n" + labels + ")" + where(pred)
-	page := "WITH n" + orderBy(q.Sort, "n", "") +
-		" SKIP " + p.set("skip", int64(q.Offset)) + " LIMIT " + p.set("limit", int64(q.Limit)+1) +
-		" RETURN " + nodeMap("n") + " AS n"
+	match := "MATCH (n" + labels + ")"
+	// page returns the query of the nodes that pass pred and the extra
+	// conditions, ordered by sorts, from skip on, at most limit; it sets
+	// $skip and $limit, so each query runs before the next is made.
+	page := func(sorts []emnkg.SortField, skip, limit int, conds ...string) string {
+		if len(sorts) == 0 || sorts[0].Field == "id" {
+			conds = append(conds, "n."+keyID+" IS NOT NULL") // true of every node: lets the ID index give the order
+		}
+		return match + where(append([]string{pred}, conds...)...) + " WITH n" + orderBy(sorts, "n", "") +
+			" SKIP " + p.set("skip", int64(skip)) + " LIMIT " + p.set("limit", int64(limit)) + " RETURN " + nodeMap("n") + " AS n"
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.NodePage, error) {
-		recs, err := s.run(ctx, tx, match+" "+page, p.m)
+		// One node more than the page tells whether more follow.
+		var recs []*neo4j.Record
+		var err error
+		if field, ok := sortedByIndex(q, pred); ok {
+			recs, err = s.pageInTwoParts(ctx, tx, q, field, match, pred, p.m, page)
+		} else {
+			recs, err = s.run(ctx, tx, page(q.Sort, q.Offset, q.Limit+1), p.m)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -110,19 +132,91 @@ func (s *Store) FindNodes(ctx context.Context, q emnkg.NodeQuery) (*emnkg.NodePa
 			res.Nodes = append(res.Nodes, n.node())
 		}
 		if q.WithTotal {
-			recs, err := s.run(ctx, tx, match+" RETURN count(n)", p.m)
-			if err != nil {
-				return nil, err
-			}
-			if len(recs) != 1 {
-				return nil, fmt.Errorf("neo4j: count returned %d rows", len(recs))
-			}
-			if res.TotalCount, err = asInt(recs[0].Values[0]); err != nil {
+			if res.TotalCount, err = s.count(ctx, tx, match+where(pred)+" RETURN count(n)", p.m); err != nil {
 				return nil, err
 			}
 		}
 		return res, nil
 	})
+}
+
+// sortedByIndex returns the property that q's page is ordered by first
+// when the kind's range index of it (see indexedProps) can give that
+// order: a property of the node, not its ID (which every node has), sorted
+// ascending, or descending when q has no filter (pred is ""), for then the
+// nodes without it, which Cypher orders first, are counted from counts
+// Neo4j keeps and its index.
+func sortedByIndex(q emnkg.NodeQuery, pred string) (string, bool) {
+	if len(q.Sort) == 0 || q.Sort[0].OnEdge || q.Sort[0].Field == "id" || (q.Sort[0].Desc && pred != "") {
+		return "", false
+	}
+	f := q.Sort[0].Field
+	return f, slices.Contains(indexedProps(q.Kind), f)
+}
+
+// pageInTwoParts reads the page of q ordered first by field (see
+// sortedByIndex) as two parts in a row: the nodes with the property, which
+// the index orders, and those without it, ordered by the other sort
+// fields; ascending the first, descending the second, as Cypher orders
+// absent values. It reads a part only when the page reaches into it,
+// which needs the number of nodes of the first part: known when the first
+// part ended inside the page, else counted. page makes the query of a
+// part (see FindNodes).
+func (s *Store) pageInTwoParts(ctx context.Context, tx neo4j.ManagedTransaction, q emnkg.NodeQuery, field, match, pred string,
+	params map[string]any, page func(sorts []emnkg.SortField, skip, limit int, conds ...string) string) ([]*neo4j.Record, error) {
+	has, hasNot := fieldExpr("n", field)+" IS NOT NULL", fieldExpr("n", field)+" IS NULL"
+	type part struct {
+		sorts []emnkg.SortField
+		cond  string
+	}
+	first, second := part{q.Sort, has}, part{q.Sort[1:], hasNot}
+	firstCount := -1 // unknown
+	if q.Sort[0].Desc {
+		first, second = second, first
+		all, err := s.count(ctx, tx, match+" RETURN count(n)", params) // from the count store
+		if err != nil {
+			return nil, err
+		}
+		with, err := s.count(ctx, tx, match+where(has)+" RETURN count(n)", params) // from the index
+		if err != nil {
+			return nil, err
+		}
+		firstCount = all - with
+	}
+	want := q.Limit + 1 // one more tells whether more follow
+	var recs []*neo4j.Record
+	if firstCount < 0 || q.Offset < firstCount {
+		var err error
+		if recs, err = s.run(ctx, tx, page(first.sorts, q.Offset, want, first.cond), params); err != nil {
+			return nil, err
+		}
+		if len(recs) == want {
+			return recs, nil
+		}
+	}
+	if firstCount < 0 {
+		firstCount = q.Offset + len(recs)
+		if len(recs) == 0 && q.Offset > 0 {
+			var err error
+			if firstCount, err = s.count(ctx, tx, match+where(pred, first.cond)+" RETURN count(n)", params); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rest, err := s.run(ctx, tx, page(second.sorts, max(0, q.Offset-firstCount), want-len(recs), second.cond), params)
+	return append(recs, rest...), err
+}
+
+// count runs a query returning one count.
+func (s *Store) count(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (int, error) {
+	recs, err := s.run(ctx, tx, cypher, params)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("neo4j: count returned %d rows", len(recs))
+	}
+	return asInt(recs[0].Values[0])
 }
 
 // FindRelated returns, for each of q.NodeIDs, a page of related nodes. All

@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(tb testing.TB) emnkg.Store) {
 		t.Run("Conflict", func(t *testing.T) { testImportConflict(t, open(t)) })
 		t.Run("Invalid", func(t *testing.T) { testImportInvalid(t, open(t)) })
 	})
+	t.Run("FindNodesPages", func(t *testing.T) { testFindNodesPagesAgainstReference(t, open(t)) })
 	t.Run("Hostile", func(t *testing.T) { testHostile(t, open(t)) })
 	t.Run("Values", func(t *testing.T) { testValues(t, open(t)) })
 	t.Run("Generated", func(t *testing.T) { testGenerated(t, open(t)) })
