@@ -63,7 +63,23 @@ func migrations() []migration {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()}}
+	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()},
+		{stmts: migrationV6()}}
+}
+
+// migrationV6 adds, for each key with an expression index, an index in the
+// order of a descending sort (see builder.orderBy): absent values first, as
+// in Cypher, then values descending, then IDs ascending; so that a page of
+// nodes sorted descending by the key reads the index in order instead of
+// sorting every node of the kind.
+func migrationV6() []string {
+	var stmts []string
+	for _, k := range indexedKeys() {
+		p, _ := indexedPath(k)
+		stmts = append(stmts, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS nodes_kind_%s_desc ON nodes `+
+			`(kind, (json_extract(props, %s) IS NULL) DESC, json_extract(props, %s) DESC, id)`, k, p, p))
+	}
+	return stmts
 }
 
 // migrationV2 adds the full-text index of the nodes' search documents, the

@@ -186,9 +186,14 @@ func (b *builder) orderBy(sorts []emnkg.SortField, node, edge string) string {
 		} else {
 			x = b.field(node, s.Field)
 		}
-		if s.Desc {
-			terms = append(terms, x+" DESC NULLS FIRST")
-		} else {
+		switch {
+		case s.Desc && s.Field == "id":
+			terms = append(terms, x+" DESC")
+		case s.Desc:
+			// NULLS FIRST, spelled as the descending indexes of
+			// migrationV6 order, so that SQLite can read one in order.
+			terms = append(terms, "("+x+" IS NULL) DESC, "+x+" DESC")
+		default:
 			terms = append(terms, x+" ASC NULLS LAST")
 		}
 	}

@@ -905,3 +905,29 @@ func queryPlan(tb testing.TB, s *Store, query string, args []any) []string {
 	}
 	return steps
 }
+
+// TestPagePlansFollowIndexes checks that a page of nodes ordered by one
+// expression-indexed property, ascending or descending (absent values
+// last or first), reads that property's index in order: no sort.
+func TestPagePlansFollowIndexes(t *testing.T) {
+	s := newTestStore(t)
+	mustImport(t, s, syntheticGraph(2000, 3))
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := s.wdb.ExecContext(t.Context(), "ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, key := range indexedKeys() {
+			for _, desc := range []bool{false, true} {
+				var b builder
+				query := "SELECT " + nodeColumns + " FROM nodes AS n WHERE n.kind = " + b.arg(string(emnkg.KindDocument)) +
+					" ORDER BY " + b.orderBy([]emnkg.SortField{{Field: key, Desc: desc}}, "n", "") + " LIMIT 21"
+				plan := queryPlan(t, s, query, b.args)
+				if len(plan) != 1 || !strings.HasPrefix(plan[0], "SEARCH n USING INDEX nodes_kind_"+key) {
+					t.Errorf("analyzed=%v, %s descending=%v: plan %q", analyzed, key, desc, plan)
+				}
+			}
+		}
+	}
+}
