@@ -95,17 +95,26 @@ func (d *facetDeltas) addNode(k emnkg.Kind, props map[string]any, sign int64) er
 	return nil
 }
 
+// facetCountKey returns the key of the count of the values v1 and v2
+// (nil when absent) of pair p.
+func facetCountKey(p emnkg.FacetPair, v1, v2 any) (string, error) {
+	key, err := json.Marshal([]any{pairName(p), v1, v2})
+	if err != nil {
+		return "", fmt.Errorf("neo4j: facet count of %s: %v", pairName(p), err)
+	}
+	return string(key), nil
+}
+
 // add adds n to the count of the values v1 and v2 of pair p.
 func (d *facetDeltas) add(p emnkg.FacetPair, v1, v2 any, n int64) error {
-	name := pairName(p)
-	key, err := json.Marshal([]any{name, v1, v2})
+	key, err := facetCountKey(p, v1, v2)
 	if err != nil {
-		return fmt.Errorf("neo4j: facet count of %s: %v", name, err)
+		return err
 	}
-	c := d.counts[string(key)]
+	c := d.counts[key]
 	if c == nil {
-		c = &facetDelta{pair: name, v1: v1, v2: v2}
-		d.counts[string(key)] = c
+		c = &facetDelta{pair: pairName(p), v1: v1, v2: v2}
+		d.counts[key] = c
 	}
 	c.n += n
 	return nil

@@ -173,15 +173,10 @@ func (s *Store) pageInTwoParts(ctx context.Context, tx neo4j.ManagedTransaction,
 	firstCount := -1 // unknown
 	if q.Sort[0].Desc {
 		first, second = second, first
-		all, err := s.count(ctx, tx, match+" RETURN count(n)", params) // from the count store
-		if err != nil {
+		var err error
+		if firstCount, err = s.countWithout(ctx, tx, q.Kind, field, match, has, params); err != nil {
 			return nil, err
 		}
-		with, err := s.count(ctx, tx, match+where(has)+" RETURN count(n)", params) // from the index
-		if err != nil {
-			return nil, err
-		}
-		firstCount = all - with
 	}
 	want := q.Limit + 1 // one more tells whether more follow
 	var recs []*neo4j.Record
@@ -205,6 +200,29 @@ func (s *Store) pageInTwoParts(ctx context.Context, tx neo4j.ManagedTransaction,
 	}
 	rest, err := s.run(ctx, tx, page(second.sorts, max(0, q.Offset-firstCount), want-len(recs), second.cond), params)
 	return append(recs, rest...), err
+}
+
+// countWithout returns the number of nodes of kind k without the property
+// field: from the kept facet counts when they count field alone (the count
+// of its absent value, see facetcounts.go), else as the number of nodes of
+// the kind (from Neo4j's count store) less the number with the property
+// (from its index; has is the condition, match the query's MATCH).
+func (s *Store) countWithout(ctx context.Context, tx neo4j.ManagedTransaction, k emnkg.Kind, field, match, has string,
+	params map[string]any) (int, error) {
+	if slices.Contains(emnkg.CountedFacetKeys()[k], field) {
+		key, err := facetCountKey(emnkg.FacetPair{Kind: k, Key1: field}, nil, nil)
+		if err != nil {
+			return 0, err
+		}
+		return s.count(ctx, tx, "OPTIONAL MATCH (c:"+facetCountLabel+" {key: $absentKey}) RETURN coalesce(c.n, 0)",
+			map[string]any{"absentKey": key})
+	}
+	all, err := s.count(ctx, tx, match+" RETURN count(n)", params)
+	if err != nil {
+		return 0, err
+	}
+	with, err := s.count(ctx, tx, match+where(has)+" RETURN count(n)", params)
+	return all - with, err
 }
 
 // count runs a query returning one count.

@@ -45,6 +45,8 @@ func testFindNodesPagesAgainstReference(t *testing.T, s emnkg.Store) {
 		{asc("countryCode"), desc("name")},
 		{asc("kind"), asc("countryCode"), asc("name")},
 		{asc("name")},
+		{desc("name"), asc("countryCode")},
+		{desc("kind")},
 	}
 	filters := []*emnkg.Filter{nil, eq("kind", "agency"), eq("synthetic", true)}
 	for _, sort := range sorts {
