@@ -142,17 +142,6 @@ func (s *Store) writeFacetDeltas(ctx context.Context, tx neo4j.ManagedTransactio
 		" SET c.n = c.n + d.n FOREACH (gone IN CASE WHEN c.n = 0 THEN [1] ELSE [] END | DELETE c) RETURN count(*)")
 }
 
-// countedKeysProjection returns the Cypher map projection of the counted
-// keys of kind k of node variable v, or "{}" when k has none.
-func countedKeysProjection(v string, k emnkg.Kind) string {
-	keys := emnkg.CountedFacetKeys()[k]
-	parts := make([]string, len(keys))
-	for i, key := range keys {
-		parts[i] = "." + quote(key)
-	}
-	return v + "{" + strings.Join(parts, ", ") + "}"
-}
-
 // ensureFacetCounts counts the stored nodes anew, in one write
 // transaction, unless the kept counts were made for the counted keys of
 // this version. The transaction first locks the FacetCountState node, so
@@ -173,8 +162,11 @@ func (s *Store) ensureFacetCounts(ctx context.Context) error {
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		recs, err := s.run(ctx, tx, "MERGE (m:"+facetStateLabel+" {name: 'counts'}) SET m.counting = true RETURN m.pairs = $sig",
 			map[string]any{"sig": sig})
-		if err != nil || len(recs) != 1 {
-			return struct{}{}, fmt.Errorf("neo4j: facet counts: %v", err)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if len(recs) != 1 {
+			return struct{}{}, fmt.Errorf("neo4j: facet counts: the state node query returned %d rows", len(recs))
 		}
 		if done, _ := recs[0].Values[0].(bool); done {
 			return struct{}{}, nil

@@ -303,24 +303,12 @@ func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.
 			res.Rows = append(res.Rows, row)
 		}
 		if q.WithTotal {
-			if res.TotalCount, err = s.countPattern(ctx, tx, c); err != nil {
+			if res.TotalCount, err = s.count(ctx, tx, c.count(), c.p.m); err != nil {
 				return nil, err
 			}
 		}
 		return res, nil
 	})
-}
-
-// countPattern counts the rows of a pattern.
-func (s *Store) countPattern(ctx context.Context, tx neo4j.ManagedTransaction, c *compiledPattern) (int, error) {
-	recs, err := s.run(ctx, tx, c.count(), c.p.m)
-	if err != nil {
-		return 0, err
-	}
-	if len(recs) != 1 {
-		return 0, fmt.Errorf("neo4j: pattern count returned %d rows", len(recs))
-	}
-	return asInt(recs[0].Values[0])
 }
 
 // decodeRow decodes one row of the project list: the nodes of the node
