@@ -157,6 +157,9 @@ func TestHeldWhileTheStoreIsAway(t *testing.T) {
 // and runs it again when Neo4j answers within the hold time.
 func TestReadCutByNeo4jGoingAwayIsAnsweredWhenItReturns(t *testing.T) {
 	cfg := neo4jtest.Config(t)
+	// The queries read the test database: not while another package's
+	// tests wipe it or change its schema.
+	neo4jtest.Lock(t)
 	u, err := url.Parse(cfg.URI)
 	if err != nil {
 		t.Fatal(err)
