@@ -44,8 +44,8 @@ func explorePlanCases(t *testing.T) []planCase {
 	pattern := func(name string, q emnkg.PatternQuery, check func([]string) string) {
 		t.Helper()
 		ps, err := compilePattern(q)
-		add(name, ps.rows, ps.args, err, check)
-		add(name+" count", ps.count, ps.args, err, nil)
+		add(name, ps.rows, ps.rowArgs, err, check)
+		add(name+" count", ps.count, ps.countArgs, err, nil)
 	}
 	sq, sa, err := searchQuery(emnkg.SearchCandidatesQuery{Tokens: []string{"synthetic", "te"}, Kinds: []emnkg.Kind{term}, Limit: 10})
 	add("search", sq, sa, err, requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
@@ -90,7 +90,17 @@ func explorePlanCases(t *testing.T) []planCase {
 	pattern("pattern from the first step", emnkg.PatternQuery{
 		NodeSteps: []emnkg.NodeStep{{Kind: doc}, {Kind: term}},
 		RelSteps:  []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
-		requireSteps("SEARCH n0 USING COVERING INDEX nodes_kind (kind=?)", "USE TEMP B-TREE FOR LAST"))
+		orderedPattern(1))
+	pattern("pattern of three steps from the first", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: emnkg.KindCountry}, {Kind: emnkg.KindNationalContactPoint}, {Kind: doc}, {Kind: term}},
+		RelSteps: []emnkg.RelStep{{Types: []emnkg.RelType{emnkg.RelRepresents}, Direction: emnkg.DirectionIn},
+			{Types: []emnkg.RelType{emnkg.RelContributedTo}, Direction: emnkg.DirectionOut},
+			{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
+		orderedPattern(3))
+	pattern("pattern from the first step, both ways, any type", emnkg.PatternQuery{
+		NodeSteps: []emnkg.NodeStep{{Kind: doc, Filter: year}, {}, {Kind: term}},
+		RelSteps:  []emnkg.RelStep{{Direction: emnkg.DirectionBoth}, {Types: ut, Direction: emnkg.DirectionBoth}}, Limit: 10},
+		orderedPattern(2))
 	pattern("pattern from a pinned last step", emnkg.PatternQuery{
 		NodeSteps: []emnkg.NodeStep{{Kind: doc, Filter: year}, {Kind: term, IDs: terms}},
 		RelSteps:  []emnkg.RelStep{{Types: ut, Direction: emnkg.DirectionOut}}, Limit: 10},
@@ -237,6 +247,38 @@ func indexesOnly(ends []string, kinds int) func([]string) string {
 			return fmt.Sprintf("searches %v, want %v", count, want)
 		}
 		return ""
+	}
+}
+
+// orderedPattern returns the check of the ordered plan of a pattern of
+// rels single-hop steps from a first step of some kind: the nodes of the
+// first step are read in ID order from nodes_kind, each later node and
+// each relationship looked up by ID in the list of a correlated subquery,
+// and nothing sorted.
+func orderedPattern(rels int) func([]string) string {
+	return func(steps []string) string {
+		subqueries := 0
+		for _, st := range steps {
+			st = strings.TrimSpace(st)
+			if strings.HasPrefix(st, "CORRELATED LIST SUBQUERY") {
+				subqueries++
+			}
+			if !strings.HasPrefix(st, "USE TEMP B-TREE") {
+				continue
+			}
+			return "sorts: " + st
+		}
+		if subqueries != 2*rels {
+			return fmt.Sprintf("%d correlated list subqueries, want %d", subqueries, 2*rels)
+		}
+		for _, st := range steps {
+			// Covering unless a filter reads the node's properties.
+			st = strings.Replace(strings.TrimSpace(st), "USING COVERING INDEX", "USING INDEX", 1)
+			if st == "SEARCH n0 USING INDEX nodes_kind (kind=?)" {
+				return ""
+			}
+		}
+		return "the first step's nodes are not read in nodes_kind"
 	}
 }
 

@@ -64,7 +64,21 @@ func migrations() []migration {
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
 	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()},
-		{stmts: migrationV6()}}
+		{stmts: migrationV6()}, {stmts: migrationV7()}}
+}
+
+// migrationV7 makes nodes_kind, the index of the nodes by kind and ID,
+// UNIQUE, which it is in fact (IDs are the primary key). SQLite takes the
+// order of a join from its indexes only through loops it knows give each
+// value once ("order-distinct"): with a plain index it cannot tell that
+// nodes read by kind come once per ID, so it sorted every row of a
+// pattern's first node before paging instead of stopping at the page's
+// end (see compiler.ordered).
+func migrationV7() []string {
+	return []string{
+		`DROP INDEX IF EXISTS nodes_kind`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id)`,
+	}
 }
 
 // migrationV6 adds, for each key with an expression index, an index in the

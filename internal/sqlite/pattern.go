@@ -57,7 +57,8 @@ type patternSQL struct {
 	rows string
 	// count counts every match.
 	count string
-	args  []any
+	// rowArgs and countArgs are their arguments.
+	rowArgs, countArgs []any
 }
 
 // compiler builds the SQL of a pattern, segment by segment.
@@ -80,9 +81,34 @@ type compiler struct {
 	used     string
 }
 
-// compilePattern compiles a validated pattern.
+// compilePattern compiles a validated pattern: to the ordered plan (see
+// compiler.ordered) when its steps are all single hops and its join starts
+// from the first step, else to the flat plan.
 func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
-	c := &compiler{q: q, nodeIDs: make([]string, len(q.NodeSteps)), edgeIDs: make([]string, len(q.RelSteps))}
+	ps, err := compileFlat(q)
+	if err != nil {
+		return nil, err
+	}
+	c := newCompiler(q)
+	if c.orderable() {
+		// The count stays flat: counting every match through the
+		// ordered plan's subqueries costs several times more.
+		if err := c.ordered(); err != nil {
+			return nil, err
+		}
+		ordered := c.finish()
+		ps.rows, ps.rowArgs = ordered.rows, ordered.rowArgs
+	}
+	return ps, nil
+}
+
+func newCompiler(q emnkg.PatternQuery) *compiler {
+	return &compiler{q: q, nodeIDs: make([]string, len(q.NodeSteps)), edgeIDs: make([]string, len(q.RelSteps))}
+}
+
+// compileFlat compiles a validated pattern to the flat plan.
+func compileFlat(q emnkg.PatternQuery) (*patternSQL, error) {
+	c := newCompiler(q)
 	// The first segment spans the node steps up to the first
 	// variable-length step.
 	last := len(q.RelSteps)
@@ -120,6 +146,110 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 	return c.finish(), nil
 }
 
+// orderable reports whether the pattern can take the ordered plan: every
+// relationship step is a single hop and no later node step is pinned to
+// fewer IDs than the first (whose join would start there).
+func (c *compiler) orderable() bool {
+	for _, r := range c.q.RelSteps {
+		if !r.SingleHop() {
+			return false
+		}
+	}
+	return startStep(c.q.NodeSteps) == 0
+}
+
+// ordered builds the ordered plan, in which SQLite reads the matches in
+// the order of the page and stops at its end. The flat join binds each
+// relationship before the node it leads to, so its rows come ordered by
+// (n0, n1, e0, n2, e1, ...), not by the nodes first as pages are: when two
+// relationships join the same two nodes, the rows of the second come after
+// every row of the first, and SQLite must sort all the rows of each first
+// node (every document of an NCP and their terms, growing with the graph).
+// Here the node steps are bound first, each from the one before it:
+// node step i+1 is looked up by ID among the other ends of the step's
+// relationships from node step i (a correlated IN subquery, which SQLite
+// reads in ID order, each ID once); then each relationship is found between
+// its two bound nodes. The rows come in the order of the node IDs step by
+// step, and only the rows of one tuple of nodes (rarely more than one) are
+// sorted by their relationships' IDs. Every loop reads each value once
+// (IDs by the primary key or the UNIQUE nodes_kind index), which SQLite
+// needs to take a join's order from its indexes.
+func (c *compiler) ordered() error {
+	n0 := alias("n", 0)
+	conds, err := c.nodeStep(0, n0)
+	if err != nil {
+		return err
+	}
+	from := "nodes AS " + n0
+	if st := c.q.NodeSteps[0]; st.Kind != "" && len(st.IDs) == 0 {
+		from += " INDEXED BY nodes_kind"
+	}
+	c.from, c.where = []string{from}, conds
+	c.nodeIDs[0] = n0 + ".id"
+	for j, r := range c.q.RelSteps {
+		n := alias("n", j+1)
+		tcOut, tcIn, err := c.typeConds("x", r.Types)
+		if err != nil {
+			return err
+		}
+		on, other := follow("x", c.nodeIDs[j], r.Direction, tcOut, tcIn)
+		c.from = append(c.from, "CROSS JOIN nodes AS "+n+" ON "+n+".id IN (SELECT "+other+" FROM edges AS x WHERE "+on+")")
+		// The kind is checked on the node found (+ keeps SQLite from
+		// searching by it): see ordered.
+		conds, err := c.nodeStepOn(j+1, n, "+"+n+".kind")
+		if err != nil {
+			return err
+		}
+		c.where = append(c.where, conds...)
+		c.nodeIDs[j+1] = n + ".id"
+	}
+	for j, r := range c.q.RelSteps {
+		e := alias("e", j)
+		between, err := c.between(c.nodeIDs[j], c.nodeIDs[j+1], r)
+		if err != nil {
+			return err
+		}
+		c.from = append(c.from, "CROSS JOIN edges AS "+e+" ON "+e+".id IN ("+between+")")
+		for _, prev := range c.segEdges {
+			c.where = append(c.where, e+".rowid <> "+prev)
+		}
+		c.segEdges = append(c.segEdges, e+".rowid")
+		c.edgeIDs[j] = e + ".id"
+	}
+	return nil
+}
+
+// between returns the query of the IDs of the relationships of step r
+// from the node whose ID is at a to the node whose ID is at b: a search of
+// each pair of ends, in an index holding the ID when the types are given
+// (edges_src_type_dst or edges_dst_type_src), else in edges_src_dst
+// (named: with no type to search by, SQLite would rather read every
+// relationship of one end in another index). In BOTH a
+// relationship from a node to itself is found by both halves, and the IN
+// list holds it once.
+func (c *compiler) between(a, b string, r emnkg.RelStep) (string, error) {
+	table := "edges AS x"
+	if len(r.Types) == 0 {
+		table += " INDEXED BY edges_src_dst"
+	}
+	pair := func(src, dst string) (string, error) {
+		tc, err := c.b.typeIn("x.type", r.Types)
+		return "SELECT x.id FROM " + table + " WHERE x.src = " + src + " AND x.dst = " + dst + " AND " + tc, err
+	}
+	switch r.Direction {
+	case emnkg.DirectionOut:
+		return pair(a, b)
+	case emnkg.DirectionIn:
+		return pair(b, a)
+	}
+	out, err := pair(a, b)
+	if err != nil {
+		return "", err
+	}
+	in, err := pair(b, a)
+	return out + " UNION ALL " + in, err
+}
+
 // startStep returns the node step a segment's join starts from: the step
 // pinned to the fewest IDs, else the first one, whose nodes then come in
 // ID order (through the nodes_kind index) so that SQLite sorts rows only
@@ -138,10 +268,15 @@ func alias(prefix string, i int) string { return prefix + strconv.Itoa(i) }
 
 // nodeStep returns the conditions of node step i on the nodes aliased a.
 func (c *compiler) nodeStep(i int, a string) ([]string, error) {
+	return c.nodeStepOn(i, a, a+".kind")
+}
+
+// nodeStepOn is nodeStep with the kind read from the expression kind.
+func (c *compiler) nodeStepOn(i int, a, kind string) ([]string, error) {
 	st := c.q.NodeSteps[i]
 	var conds []string
 	if st.Kind != "" {
-		conds = append(conds, a+".kind = "+c.b.arg(string(st.Kind)))
+		conds = append(conds, kind+" = "+c.b.arg(string(st.Kind)))
 	}
 	if len(st.IDs) > 0 {
 		ic, err := c.b.inList(a+".id", st.IDs)
@@ -391,8 +526,9 @@ func (c *compiler) finish() *patternSQL {
 	return &patternSQL{
 		rows: with + "SELECT " + strings.Join(cols, ", ") + " FROM (" + page + ") AS m " + strings.Join(joins, " ") +
 			" ORDER BY " + strings.Join(order, ", "),
-		count: with + "SELECT count(*) FROM r",
-		args:  c.b.args,
+		count:     with + "SELECT count(*) FROM r",
+		rowArgs:   c.b.args,
+		countArgs: c.b.args,
 	}
 }
 
@@ -417,7 +553,7 @@ func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.
 			return nil
 		}
 		var total int64
-		if err := tx.QueryRowContext(ctx, ps.count, ps.args...).Scan(&total); err != nil {
+		if err := tx.QueryRowContext(ctx, ps.count, ps.countArgs...).Scan(&total); err != nil {
 			return wrapf(err, "count pattern matches")
 		}
 		page.TotalCount = int(total)
@@ -431,7 +567,7 @@ func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.
 
 // patternRows reads the page of matches.
 func (s *Store) patternRows(ctx context.Context, tx *sql.Tx, q emnkg.PatternQuery, ps *patternSQL, page *emnkg.PatternPage) error {
-	rows, err := tx.QueryContext(ctx, ps.rows, ps.args...)
+	rows, err := tx.QueryContext(ctx, ps.rows, ps.rowArgs...)
 	if err != nil {
 		return wrapf(err, "match pattern")
 	}

@@ -96,6 +96,9 @@ import (
 func RunExplorer(t *testing.T, open func(tb testing.TB) emnkg.Store) {
 	t.Helper()
 	t.Run("Empty", func(t *testing.T) { testExploreEmpty(t, explorer(t, open(t))) })
+	// Before the fixture's store is opened: a store of Neo4j's tests
+	// empties the one database when it is opened.
+	t.Run("MatchPatternAgainstReference", func(t *testing.T) { testMatchPatternAgainstReference(t, open(t)) })
 	s := open(t)
 	x := explorer(t, s)
 	checkImportResult(t, importGraph(t, s, ExploreFixture()),

@@ -206,6 +206,41 @@ func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emn
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	all := m.patternMatchesLocked(q)
+	page := &emnkg.PatternPage{Rows: []emnkg.PatternRow{}, TotalCount: -1}
+	if q.WithTotal {
+		page.TotalCount = len(all)
+	}
+	for i := q.Offset; i < min(q.Offset+q.Limit, len(all)); i++ {
+		pr := emnkg.PatternRow{Edges: make([]*emnkg.Edge, len(all[i].edges))}
+		for _, id := range all[i].nodes {
+			pr.Nodes = append(pr.Nodes, copyNode(m.nodes[id]))
+		}
+		for j, id := range all[i].edges {
+			if id != "" {
+				pr.Edges[j] = copyEdge(m.edges[id])
+			}
+		}
+		page.Rows = append(page.Rows, pr)
+	}
+	page.HasMore = len(all) > q.Offset+q.Limit
+	return page, nil
+}
+
+// patternMatch is a match of a pattern: its node IDs and relationship IDs
+// ("" for a variable-length step).
+type patternMatch struct{ nodes, edges []string }
+
+// patternMatches returns every match of a valid pattern, in the
+// contract's order, ignoring q's page.
+func (m *MemStore) patternMatches(q emnkg.PatternQuery) []patternMatch {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.patternMatchesLocked(q)
+}
+
+// patternMatchesLocked is patternMatches with m.mu held.
+func (m *MemStore) patternMatchesLocked(q emnkg.PatternQuery) []patternMatch {
 	fits := make([]map[string]bool, len(q.NodeSteps))
 	for i, st := range q.NodeSteps {
 		fits[i] = map[string]bool{}
@@ -217,14 +252,13 @@ func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emn
 		}
 	}
 	adj := m.adjacencyLocked()
-	type row struct{ nodes, edges []string }
-	rows := map[string]row{}
+	rows := map[string]patternMatch{}
 	used := map[string]bool{}
 	var bind func(step int, at string, nodes, edges []string)
 	bind = func(step int, at string, nodes, edges []string) {
 		if step == len(q.RelSteps) {
 			key := strings.Join(nodes, "\x00") + "\x01" + strings.Join(edges, "\x00")
-			rows[key] = row{slices.Clone(nodes), slices.Clone(edges)}
+			rows[key] = patternMatch{slices.Clone(nodes), slices.Clone(edges)}
 			return
 		}
 		r := q.RelSteps[step]
@@ -271,34 +305,17 @@ func (m *MemStore) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emn
 			bind(0, n.ID, []string{n.ID}, nil)
 		}
 	}
-	all := make([]row, 0, len(rows))
+	all := make([]patternMatch, 0, len(rows))
 	for _, r := range rows {
 		all = append(all, r)
 	}
-	slices.SortFunc(all, func(a, b row) int {
+	slices.SortFunc(all, func(a, b patternMatch) int {
 		if c := slices.Compare(a.nodes, b.nodes); c != 0 {
 			return c
 		}
 		return slices.Compare(a.edges, b.edges)
 	})
-	page := &emnkg.PatternPage{Rows: []emnkg.PatternRow{}, TotalCount: -1}
-	if q.WithTotal {
-		page.TotalCount = len(all)
-	}
-	for i := q.Offset; i < min(q.Offset+q.Limit, len(all)); i++ {
-		pr := emnkg.PatternRow{Edges: make([]*emnkg.Edge, len(all[i].edges))}
-		for _, id := range all[i].nodes {
-			pr.Nodes = append(pr.Nodes, copyNode(m.nodes[id]))
-		}
-		for j, id := range all[i].edges {
-			if id != "" {
-				pr.Edges[j] = copyEdge(m.edges[id])
-			}
-		}
-		page.Rows = append(page.Rows, pr)
-	}
-	page.HasMore = len(all) > q.Offset+q.Limit
-	return page, nil
+	return all
 }
 
 // groupValues returns the distinct values a node takes for a group key.
