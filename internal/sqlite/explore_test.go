@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/storetest"
@@ -208,9 +209,16 @@ func (q *randomQueries) compare(t *testing.T, i int, s *Store, m *storetest.MemS
 		differ(t, fmt.Sprintf("EdgesAmong %q %q", ids, types), got, want, err1, err2)
 	case 2, 3:
 		pq := q.pattern()
-		got, err1 := s.MatchPattern(ctx, pq)
 		want, err2 := m.MatchPattern(ctx, pq)
-		differ(t, fmt.Sprintf("MatchPattern %+v", pq), got, want, err1, err2)
+		// Both plans of a pattern that has two: the ordered one (given all
+		// the time it needs), the flat one, and the flat one after the
+		// ordered one ran out of time.
+		for _, budget := range []time.Duration{time.Hour, 0, time.Nanosecond} {
+			s.orderedPatternBudget = budget
+			got, err1 := s.MatchPattern(ctx, pq)
+			differ(t, fmt.Sprintf("MatchPattern (ordered plan budget %v) %+v", budget, pq), got, want, err1, err2)
+		}
+		s.orderedPatternBudget = orderedPatternBudget
 	case 4:
 		fq := q.facets()
 		got, err1 := s.Facets(ctx, fq)

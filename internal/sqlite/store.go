@@ -57,6 +57,9 @@ type Store struct {
 	// decodeFast; they are never modified after Open either.
 	nodeIdx map[emnkg.Kind]propIndex
 	edgeIdx propIndex
+	// orderedPatternBudget is how long MatchPattern lets a pattern's
+	// ordered plan look for its page (see patternRows); set by Open.
+	orderedPatternBudget time.Duration
 
 	// RoundTrips tells an observer of every transaction (see
 	// emnkg.RoundTrips).
@@ -82,9 +85,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: store path: %w", err)
 	}
 	s := &Store{
-		nodeDefs: make(map[emnkg.Kind][]emnkg.PropDef),
-		edgeDefs: emnkg.EdgeProps(),
-		nodeIdx:  make(map[emnkg.Kind]propIndex),
+		nodeDefs:             make(map[emnkg.Kind][]emnkg.PropDef),
+		edgeDefs:             emnkg.EdgeProps(),
+		nodeIdx:              make(map[emnkg.Kind]propIndex),
+		orderedPatternBudget: orderedPatternBudget,
 	}
 	for _, k := range emnkg.Kinds() {
 		s.nodeDefs[k] = emnkg.NodeProps(k)
