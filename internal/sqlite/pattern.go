@@ -107,6 +107,7 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 	return ps, nil
 }
 
+// newCompiler returns a compiler of q with nothing bound.
 func newCompiler(q emnkg.PatternQuery) *compiler {
 	return &compiler{q: q, nodeIDs: make([]string, len(q.NodeSteps)), edgeIDs: make([]string, len(q.RelSteps))}
 }
@@ -174,11 +175,13 @@ func (c *compiler) orderable() bool {
 // node step i+1 is looked up by ID among the other ends of the step's
 // relationships from node step i (a correlated IN subquery, which SQLite
 // reads in ID order, each ID once); then each relationship is found between
-// its two bound nodes. The rows come in the order of the node IDs step by
-// step, and only the rows of one tuple of nodes (rarely more than one) are
-// sorted by their relationships' IDs. Every loop reads each value once
+// its two bound nodes, by ID in the list of the pair's relationships. The
+// rows come in the order of the node IDs step by step, then of the
+// relationship IDs, and nothing is sorted: every loop reads each value once
 // (IDs by the primary key or the UNIQUE nodes_kind index), which SQLite
-// needs to take a join's order from its indexes.
+// needs to take a join's order from its indexes. The kind of a node looked
+// up is tested on its row (+n.kind), so that SQLite searches it by ID and
+// builds no Bloom filter for the step, which would scan the whole kind.
 func (c *compiler) ordered() error {
 	n0 := alias("n", 0)
 	conds, err := c.nodeStep(0, n0)
@@ -199,8 +202,7 @@ func (c *compiler) ordered() error {
 		}
 		on, other := follow("x", c.nodeIDs[j], r.Direction, tcOut, tcIn)
 		c.from = append(c.from, "CROSS JOIN nodes AS "+n+" ON "+n+".id IN (SELECT "+other+" FROM edges AS x WHERE "+on+")")
-		// The kind is checked on the node found (+ keeps SQLite from
-		// searching by it): see ordered.
+		// The kind is tested on the node found (see above).
 		conds, err := c.nodeStepOn(j+1, n, "+"+n+".kind")
 		if err != nil {
 			return err
