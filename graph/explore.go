@@ -128,10 +128,11 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.NodeK
 		return nil, err
 	}
 	// Every candidate is ranked; only the page's hits get snippets.
-	page, total := emnkg.RankSearchPage(cands, query, languages, w.Offset, w.Limit)
+	page, total := emnkg.RankSearchPage(cands.Nodes, query, languages, w.Offset, w.Limit)
 	end := w.Offset + len(page)
 	placedHits, info := arrange(w, page, total, end < total)
-	conn := &model.SearchConnection{PageInfo: info, TotalCount: total, Edges: []*model.SearchHit{}, Nodes: []model.Node{}}
+	conn := &model.SearchConnection{PageInfo: info, TotalCount: total, Truncated: cands.More,
+		Edges: []*model.SearchHit{}, Nodes: []model.Node{}}
 	for _, ph := range placedHits {
 		h := ph.Item
 		n := toModel(h.Node)

@@ -2,7 +2,9 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +280,63 @@ func TestCypherForResearchers(t *testing.T) {
 	}
 	if _, errs := httpQuery(t, srv.URL, "", `{ cypher(query: "RETURN 1") { columns } }`, nil); len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" {
 		t.Errorf("anonymous: %v", errs)
+	}
+}
+
+func TestSearchRanksTitlesFirstWhenTruncated(t *testing.T) {
+	forEachStore(t, testSearchRanksTitlesFirstWhenTruncated)
+}
+
+// testSearchRanksTitlesFirstWhenTruncated searches a word that more nodes
+// hold than search ranks: the nodes titled with it come first in ID order
+// last, and must still be the first hits.
+func testSearchRanksTitlesFirstWhenTruncated(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+	s := open(t)
+	// Synthetic test data: documents that only mention the word in their
+	// abstract, before (in ID order) a few titled with it.
+	g := &emnkg.Graph{}
+	for i := range emnkg.MaxSearchLimit + 20 {
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: fmt.Sprintf("syn-a-%04d", i), Kind: emnkg.KindDocument,
+			Props: map[string]any{"title": "Synthetic filler", "abstract": "Mentions quokka once."}})
+	}
+	for i := range 3 {
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: fmt.Sprintf("syn-z-%d", i), Kind: emnkg.KindDocument,
+			Props: map[string]any{"title": "Quokka study"}})
+	}
+	if _, err := s.ImportGraph(t.Context(), g); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, s)
+	for _, tc := range []struct {
+		query     string
+		truncated bool
+		total     int
+		first     string
+	}{
+		{"quokka", true, emnkg.MaxSearchLimit, "syn-z-0"},
+		{"quokka study", false, 3, "syn-z-0"},
+		{"filler mentions", true, emnkg.MaxSearchLimit, "syn-a-0000"},
+	} {
+		data, errs := query(t, c, fmt.Sprintf(`{ search(query: %q, first: 4) { totalCount truncated edges { node { id } field } } }`, tc.query))
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", tc.query, errs)
+		}
+		if got := path(t, data, "search.truncated"); got != tc.truncated {
+			t.Errorf("%s: truncated %v, want %v", tc.query, got, tc.truncated)
+		}
+		if got := path(t, data, "search.totalCount"); got != float64(tc.total) {
+			t.Errorf("%s: totalCount %v, want %d", tc.query, got, tc.total)
+		}
+		if got := path(t, data, "search.edges.0.node.id"); got != tc.first {
+			t.Errorf("%s: first hit %v, want %s", tc.query, got, tc.first)
+		}
+	}
+	data, _ := query(t, c, `{ search(query: "quokka", first: 4) { edges { node { id } field } } }`)
+	var got []string
+	for _, e := range path(t, data, "search.edges").([]any) {
+		got = append(got, path(t, e, "node.id").(string)+" "+path(t, e, "field").(string))
+	}
+	if want := []string{"syn-z-0 title", "syn-z-1 title", "syn-z-2 title", "syn-a-0000 abstract"}; !slices.Equal(got, want) {
+		t.Errorf("hits %q, want %q", got, want)
 	}
 }

@@ -693,6 +693,7 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+		Truncated  func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -4386,6 +4387,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.truncated":
+		if e.ComplexityRoot.SearchConnection.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Truncated(childComplexity), true
 
 	case "SearchHit.cursor":
 		if e.ComplexityRoot.SearchHit.Cursor == nil {
@@ -5185,8 +5192,17 @@ type SearchConnection {
   edges: [SearchHit!]!
   nodes: [Node!]!
   pageInfo: PageInfo!
-  "The number of hits (search reads at most 1000 candidates)."
+  "The number of hits among the nodes ranked: at most 1000 (see truncated)."
   totalCount: Int!
+  """
+  True when more nodes match than search ranks (1000). It ranks the ones
+  whose names, titles or preferred labels have every query word as a whole
+  word first, then those in which these start with every query word, then
+  those whose alternative or hidden labels match too, then the rest; by ID
+  within each of these groups. Hits and totalCount are then of the nodes
+  ranked only.
+  """
+  truncated: Boolean!
 }
 
 "Comparison operators of property predicates."
@@ -7681,6 +7697,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "truncated":
+		return ec.fieldContext_SearchConnection_truncated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -29807,6 +29825,29 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SearchConnection_truncated(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SearchHit_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40638,6 +40679,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._SearchConnection_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -995,8 +995,15 @@ type SearchConnection struct {
 	Edges    []*SearchHit `json:"edges"`
 	Nodes    []Node       `json:"nodes"`
 	PageInfo *PageInfo    `json:"pageInfo"`
-	// The number of hits (search reads at most 1000 candidates).
+	// The number of hits among the nodes ranked: at most 1000 (see truncated).
 	TotalCount int `json:"totalCount"`
+	// True when more nodes match than search ranks (1000). It ranks the ones
+	// whose names, titles or preferred labels have every query word as a whole
+	// word first, then those in which these start with every query word, then
+	// those whose alternative or hidden labels match too, then the rest; by ID
+	// within each of these groups. Hits and totalCount are then of the nodes
+	// ranked only.
+	Truncated bool `json:"truncated"`
 }
 
 // A ranked search result.

@@ -228,7 +228,7 @@ func queries(g benchReader) []query {
 			if err != nil {
 				return nil, err
 			}
-			return emnkg.RankSearch(cands, word, nil), nil
+			return emnkg.RankSearch(cands.Nodes, word, nil), nil
 		}
 	}
 	neighbourhood := func(id string) func(ctx context.Context) (any, error) {
@@ -478,7 +478,7 @@ func (t *timedReader) GetNodes(ctx context.Context, ids []string) ([]*emnkg.Node
 	return t.g.GetNodes(ctx, ids)
 }
 
-func (t *timedReader) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+func (t *timedReader) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	defer t.done("SearchCandidates", time.Now())
 	return t.g.SearchCandidates(ctx, q)
 }

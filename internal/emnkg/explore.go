@@ -14,11 +14,13 @@ import (
 // Explorer is the read side a store offers for graph queries. Every method
 // runs in one read transaction and validates its query first.
 type Explorer interface {
-	// SearchCandidates returns nodes (at most q.Limit, ordered by ID) in
-	// which every token of q.Tokens starts a word of some searchable text
-	// (see SearchTexts), comparing folded text (FoldText). Stores answer from
-	// a full-text index; the caller ranks the candidates with RankSearch.
-	SearchCandidates(ctx context.Context, q SearchCandidatesQuery) ([]*Node, error)
+	// SearchCandidates returns the nodes in which every token of q.Tokens
+	// starts a word of some searchable text (see SearchWordsOf), comparing
+	// folded text (FoldText): at most q.Limit of them, ordered by their
+	// tier (see SearchWords.Tier, better first), then by the TopLength of
+	// their words, then by ID. Stores answer from a full-text index; the
+	// caller ranks the candidates with RankSearch.
+	SearchCandidates(ctx context.Context, q SearchCandidatesQuery) (*SearchCandidateSet, error)
 
 	// Expand returns the links (relationships without their properties)
 	// of the given types (all when empty) that touch any node of q.NodeIDs
@@ -73,6 +75,13 @@ type SearchCandidatesQuery struct {
 	// Kinds restricts the node kinds; empty means all.
 	Kinds []Kind
 	Limit int
+}
+
+// SearchCandidateSet is the answer to a SearchCandidatesQuery.
+type SearchCandidateSet struct {
+	Nodes []*Node
+	// More reports whether more nodes match than Nodes holds.
+	More bool
 }
 
 // ExpandQuery asks for one step of a graph traversal.

@@ -30,7 +30,7 @@ func FuzzSearchText(f *testing.F) {
 				t.Fatalf("unbalanced marks in %q", h.Snippet)
 			}
 		}
-		_ = emnkg.SearchDocument(n)
+		_ = emnkg.SearchWordsOf(n)
 	})
 }
 

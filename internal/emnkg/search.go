@@ -255,20 +255,98 @@ func SearchTexts(n *Node) map[string]string {
 	return out
 }
 
-// SearchDocument returns the folded words of all searchable texts of n,
-// space-separated: what a store indexes for SearchCandidates.
-func SearchDocument(n *Node) string {
+// SearchWords is what a store indexes of a node for SearchCandidates: the
+// folded words of its searchable texts (see Tokenize), space-separated, in
+// three parts by the ranking weight of their fields, each part's texts in
+// key order.
+type SearchWords struct {
+	// Top holds the words of names, titles, acronyms and preferred labels
+	// (the fields of weight 3).
+	Top string
+	// Mid holds the words of alternative and hidden labels and CELEX
+	// numbers (weight 2).
+	Mid string
+	// Low holds the words of the other searchable texts: definitions,
+	// abstracts, descriptions, scope notes, publishers.
+	Low string
+}
+
+// Weights of the fields whose words go to SearchWords.Top and Mid.
+const (
+	topSearchWeight = 3
+	midSearchWeight = 2
+)
+
+// SearchWordsOf returns the search words of n.
+func SearchWordsOf(n *Node) SearchWords {
 	texts := SearchTexts(n)
 	keys := make([]string, 0, len(texts))
 	for k := range texts {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var words []string
+	var top, mid, low []string
 	for _, k := range keys {
-		words = append(words, Tokenize(texts[k])...)
+		w, _ := searchWeight(k)
+		words := Tokenize(texts[k])
+		switch {
+		case w >= topSearchWeight:
+			top = append(top, words...)
+		case w >= midSearchWeight:
+			mid = append(mid, words...)
+		default:
+			low = append(low, words...)
+		}
 	}
-	return strings.Join(words, " ")
+	return SearchWords{Top: strings.Join(top, " "), Mid: strings.Join(mid, " "), Low: strings.Join(low, " ")}
+}
+
+// TopLength returns the number of words of w.Top.
+func (w SearchWords) TopLength() int { return len(strings.Fields(w.Top)) }
+
+// Search candidate tiers: how a node's words (SearchWords) match the
+// tokens of a query. SearchCandidates returns better tiers first, and
+// within a tier the nodes with fewer words in their names, titles and
+// labels (TopLength) first, as ranking prefers short texts that match; so
+// that when more nodes match than it returns, the ones it leaves out are
+// those RankSearch would most likely rank last.
+const (
+	// SearchTierExactTop: every token is a word of Top.
+	SearchTierExactTop = iota
+	// SearchTierTop: every token starts a word of Top.
+	SearchTierTop
+	// SearchTierLabels: every token starts a word of Top or Mid.
+	SearchTierLabels
+	// SearchTierAny: every token starts a word of Top, Mid or Low.
+	SearchTierAny
+)
+
+// Tier returns the best tier of w for tokens (see SearchTierExactTop), and
+// false when some token starts no word of w at all.
+func (w SearchWords) Tier(tokens []string) (int, bool) {
+	top, mid, low := strings.Fields(w.Top), strings.Fields(w.Mid), strings.Fields(w.Low)
+	all := func(match func(tok string) bool) bool {
+		for _, tok := range tokens {
+			if !match(tok) {
+				return false
+			}
+		}
+		return true
+	}
+	starts := func(words []string, tok string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, tok) })
+	}
+	switch {
+	case all(func(tok string) bool { return slices.Contains(top, tok) }):
+		return SearchTierExactTop, true
+	case all(func(tok string) bool { return starts(top, tok) }):
+		return SearchTierTop, true
+	case all(func(tok string) bool { return starts(top, tok) || starts(mid, tok) }):
+		return SearchTierLabels, true
+	case all(func(tok string) bool { return starts(top, tok) || starts(mid, tok) || starts(low, tok) }):
+		return SearchTierAny, true
+	}
+	return 0, false
 }
 
 // searchFieldsByName indexes searchFields by name.

@@ -70,6 +70,21 @@ func legacySearchTexts(n *emnkg.Node) map[string]string {
 	return out
 }
 
+// legacySearchWords returns the words of every searchable text of n,
+// sorted.
+func legacySearchWords(n *emnkg.Node) []string {
+	words := strings.Fields(legacySearchDocument(n))
+	sort.Strings(words)
+	return words
+}
+
+// allSearchWords returns the words of all three parts of w, sorted.
+func allSearchWords(w emnkg.SearchWords) []string {
+	words := strings.Fields(w.Top + " " + w.Mid + " " + w.Low)
+	sort.Strings(words)
+	return words
+}
+
 func legacySearchDocument(n *emnkg.Node) string {
 	texts := legacySearchTexts(n)
 	keys := make([]string, 0, len(texts))
@@ -479,8 +494,8 @@ func FuzzRankSearchMatchesLegacy(f *testing.F) {
 				"altLabels_en": []string{text, q}, "definition_de": q}},
 		}
 		for _, n := range nodes {
-			if g, w := emnkg.SearchDocument(n), legacySearchDocument(n); g != w {
-				t.Fatalf("SearchDocument = %q, want %q", g, w)
+			if g, w := allSearchWords(emnkg.SearchWordsOf(n)), legacySearchWords(n); !slices.Equal(g, w) {
+				t.Fatalf("SearchWordsOf = %q, want the words %q", g, w)
 			}
 		}
 		for _, langs := range [][]string{nil, {lang}, {"de"}} {
@@ -489,4 +504,40 @@ func FuzzRankSearchMatchesLegacy(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSearchWordsOfSplitsByWeight(t *testing.T) {
+	n := &emnkg.Node{ID: "t", Kind: emnkg.KindGlossaryTerm, Props: map[string]any{
+		"prefLabel_en": "Return", "prefLabel_de": "Rückkehr", "altLabels_fr": []string{"retour", "Éloignement"},
+		"definition_en": "The process of going back", "scopeNote_en": "Note", "notation": "ignored",
+	}}
+	want := emnkg.SearchWords{Top: "ruckkehr return", Mid: "retour eloignement", Low: "the process of going back note"}
+	if got := emnkg.SearchWordsOf(n); got != want {
+		t.Fatalf("SearchWordsOf = %+v, want %+v", got, want)
+	}
+}
+
+func TestSearchWordsTier(t *testing.T) {
+	w := emnkg.SearchWords{Top: "return policy", Mid: "retour", Low: "voluntary departure policy"}
+	for _, tc := range []struct {
+		tokens []string
+		tier   int
+		ok     bool
+	}{
+		{[]string{"return"}, emnkg.SearchTierExactTop, true},
+		{[]string{"policy", "return"}, emnkg.SearchTierExactTop, true},
+		{[]string{"ret"}, emnkg.SearchTierTop, true},
+		{[]string{"return", "pol"}, emnkg.SearchTierTop, true},
+		{[]string{"retour"}, emnkg.SearchTierLabels, true},
+		{[]string{"return", "reto"}, emnkg.SearchTierLabels, true},
+		{[]string{"vol"}, emnkg.SearchTierAny, true},
+		{[]string{"return", "retour", "departure"}, emnkg.SearchTierAny, true},
+		{[]string{"return", "asylum"}, 0, false},
+		{[]string{"olicy"}, 0, false},
+	} {
+		tier, ok := w.Tier(tc.tokens)
+		if tier != tc.tier || ok != tc.ok {
+			t.Errorf("Tier(%q) = %d, %v; want %d, %v", tc.tokens, tier, ok, tc.tier, tc.ok)
+		}
+	}
 }

@@ -187,10 +187,11 @@ func filterUsesID(f *emnkg.Filter) bool {
 }
 
 // Projections that return nodes and relationships as maps, decoded by
-// decodeNode and decodeEdge. A node's search document stays in the
-// database: it can be as long as all its texts together.
+// decodeNode and decodeEdge. A node's search words stay in the database:
+// they can be as long as all its texts together.
 func nodeMap(v string) string {
-	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: %[1]s{.*, %[2]s: null}}", v, keySearch)
+	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: %[1]s{.*, %[2]s: null, %[3]s: null, %[4]s: null}}",
+		v, keySearchTop, keySearchMid, keySearchLow)
 }
 
 func edgeMap(v string) string {

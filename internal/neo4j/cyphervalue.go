@@ -156,10 +156,10 @@ func (c *valueConverter) convertMap(m map[string]any) map[string]any {
 }
 
 // plainProps converts the properties of a node or relationship that is not
-// a graph node or relationship, leaving out search documents.
+// a graph node or relationship, leaving out search words.
 func (c *valueConverter) plainProps(props map[string]any) map[string]any {
 	out := c.convertMap(props)
-	delete(out, keySearch)
+	deleteSearchWords(out)
 	return out
 }
 

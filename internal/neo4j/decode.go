@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
@@ -127,7 +128,7 @@ func normalize(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error)
 func normalizeOwned(defs []emnkg.PropDef, raw map[string]any) (map[string]any, error) {
 	delete(raw, keyID)
 	delete(raw, keyVersion)
-	delete(raw, keySearch)
+	deleteSearchWords(raw)
 	if raw == nil {
 		raw = map[string]any{}
 	}
@@ -137,9 +138,20 @@ func normalizeOwned(defs []emnkg.PropDef, raw map[string]any) (map[string]any, e
 	return raw, nil
 }
 
+// deleteSearchWords deletes the search words from a node's stored
+// properties.
+func deleteSearchWords(props map[string]any) {
+	for _, k := range searchKeys() {
+		delete(props, k)
+	}
+	delete(props, keyLegacySearch)
+}
+
 // internalKey reports whether a stored property key is the store's own
-// (the ID, the version, the search document) rather than a domain property.
-func internalKey(k string) bool { return k == keyID || k == keyVersion || k == keySearch }
+// (the ID, the version, the search words) rather than a domain property.
+func internalKey(k string) bool {
+	return k == keyID || k == keyVersion || k == keyLegacySearch || slices.Contains(searchKeys(), k)
+}
 
 // asInt converts a count or version read from Neo4j.
 func asInt(v any) (int, error) {

@@ -73,14 +73,14 @@ func (c *changeTx) Edge(ctx context.Context, id string, typ emnkg.RelType) (*emn
 }
 
 // WriteNode creates a node or replaces its properties, with its version
-// and search document, and counts the change in the kept facet counts: the
+// and search words, and counts the change in the kept facet counts: the
 // replaced node's stored values out, the written ones in.
 func (c *changeTx) WriteNode(ctx context.Context, n *emnkg.Node, create bool) error {
-	props := make(map[string]any, len(n.Props)+3)
+	props := make(map[string]any, len(n.Props)+2+len(searchKeys()))
 	maps.Copy(props, n.Props)
 	props[keyID] = n.ID
 	props[keyVersion] = n.Version
-	props[keySearch] = searchDoc(n.ID, n.Kind, n.Props)
+	setSearchWords(props, n.ID, n.Kind, n.Props)
 	cypher := "MATCH (n:" + nodeLabel + " {id: $id})" + idHint("n") + " WITH n, " + nodeMap("n") + " AS old SET n = $props RETURN old"
 	if create {
 		cypher = "CREATE (n:" + nodeLabel + ":" + quote(string(n.Kind)) + ") SET n = $props"

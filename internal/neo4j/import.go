@@ -356,11 +356,11 @@ func (s *Store) writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, ord
 		if !c.dirty {
 			continue
 		}
-		row := make(map[string]any, len(c.props)+3)
+		row := make(map[string]any, len(c.props)+2+len(searchKeys()))
 		maps.Copy(row, c.props)
 		row[keyID] = id
 		row[keyVersion] = c.version
-		row[keySearch] = searchDoc(id, c.kind, c.props)
+		setSearchWords(row, id, c.kind, c.props)
 		if c.isNew {
 			newByKind[c.kind] = append(newByKind[c.kind], row)
 		} else {

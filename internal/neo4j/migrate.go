@@ -15,10 +15,18 @@ const nodeLabel = "Node"
 const (
 	keyID      = "id"
 	keyVersion = "_version"
-	// keySearch holds emnkg.SearchDocument of the node, which the
-	// full-text index searchIndex indexes.
-	keySearch = "_search"
+	// keySearchTop, keySearchMid and keySearchLow hold the node's
+	// emnkg.SearchWords, which the full-text index searchIndex indexes.
+	keySearchTop = "_search_top"
+	keySearchMid = "_search_mid"
+	keySearchLow = "_search_low"
+	// keyLegacySearch held all search words of a node before they were
+	// split; Migrate removes it.
+	keyLegacySearch = "_search"
 )
+
+// searchKeys returns the keys of a node's search words.
+func searchKeys() []string { return []string{keySearchTop, keySearchMid, keySearchLow} }
 
 // maxIndexedBytes is the longest text an indexed property may hold: Neo4j's
 // range indexes refuse keys longer than about 8 KiB.
@@ -85,11 +93,12 @@ func indexedProps(k emnkg.Kind) []string {
 }
 
 // Migrate creates the constraints and indexes the store needs, waits
-// until they are online, gives every node that lacks one its search
-// document (nodes written before the store kept them), and counts the
+// until they are online, gives every node that lacks them its search
+// words (nodes written before the store kept them, or kept them in one
+// property), and counts the
 // stored nodes into the kept facet counts when these were not made for the
 // counted keys of this version (ensureFacetCounts). A full-text index
-// of the search documents that is configured otherwise than the store
+// of the search words that is configured otherwise than the store
 // needs (see searchIndexCreate) is dropped and created anew. Migrate is
 // idempotent, and cheap when nothing is missing.
 func (s *Store) Migrate(ctx context.Context) error {

@@ -35,13 +35,16 @@ func searchConfig(t *testing.T) map[string]any {
 	return recs[0].Values[0].(map[string]any)["indexConfig"].(map[string]any)
 }
 
+// searchIDs returns the IDs, sorted, of the search candidates for tokens.
 func searchIDs(t *testing.T, s *neo4j.Store, tokens ...string) []string {
 	t.Helper()
-	ns, err := s.SearchCandidates(t.Context(), emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
+	set, err := s.SearchCandidates(t.Context(), emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ids(ns)
+	got := ids(set.Nodes)
+	slices.Sort(got)
+	return got
 }
 
 func TestMigrateIdempotent(t *testing.T) {
@@ -76,9 +79,13 @@ func TestMigrateRepairsSearch(t *testing.T) {
 	neo4jtest.Exec(t, "DROP INDEX node_search", nil)
 	neo4jtest.Exec(t, "CREATE FULLTEXT INDEX node_search FOR (n:Node) ON EACH [n._search] "+
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', `fulltext.eventually_consistent`: true}}", nil)
-	// Nodes written before the store kept search documents get theirs.
-	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-b'}) REMOVE n._search", nil)
+	// Nodes written before the store kept search words get theirs; nodes
+	// that kept them in one property, as the store did before it split
+	// them by weight, get them split, and lose the old property.
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-b'}) REMOVE n._search_top, n._search_mid, n._search_low", nil)
 	neo4jtest.Exec(t, "CREATE (:Node:Network {id: 't-net-old', _version: 1, name: 'Old Networks'})", nil)
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-net'}) REMOVE n._search_top, n._search_mid, n._search_low "+
+		"SET n._search = 'words of an older version'", nil)
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +101,13 @@ func TestMigrateRepairsSearch(t *testing.T) {
 	}
 	if got := searchIDs(t, s, "net"); !slices.Equal(got, []string{"t-net", "t-net-old"}) {
 		t.Errorf("net: %q", got)
+	}
+	if got := searchIDs(t, s, "older"); len(got) != 0 {
+		t.Errorf("older: %q", got)
+	}
+	if n := neo4jtest.Exec(t, "MATCH (n:Node) WHERE n._search IS NOT NULL OR n._search_low IS NULL RETURN count(n)",
+		nil).Records[0].Values[0].(int64); n != 0 {
+		t.Errorf("%d nodes keep the old search words or lack the new ones", n)
 	}
 }
 

@@ -88,15 +88,18 @@ func TestLuceneQuery(t *testing.T) {
 		tokens []string
 		want   string
 	}{
-		{[]string{"ruck"}, "+ruck*"},
-		{[]string{"a", "32007"}, "+a* +32007*"},
-		{[]string{"and"}, "+and*"},
-		{[]string{`a+b`, "c*"}, `+a\+b* +c\**`},
-		{[]string{long}, "+" + long[:2*maxPrefixRunes] + "*"},
+		{[]string{"ruck"}, "+(f:ruck*)"},
+		{[]string{"a", "32007"}, "+(f:a*) +(f:32007*)"},
+		{[]string{"and"}, "+(f:and*)"},
+		{[]string{`a+b`, "c*"}, `+(f:a\+b*) +(f:c\**)`},
+		{[]string{long}, "+(f:" + long[:2*maxPrefixRunes] + "*)"},
 	}
 	for _, tt := range tests {
-		if got := luceneQuery(tt.tokens); got != tt.want {
+		if got := luceneQuery(tt.tokens, []string{"f"}); got != tt.want {
 			t.Errorf("%q: got %q, want %q", tt.tokens, got, tt.want)
 		}
+	}
+	if got, want := luceneQuery([]string{"a", "b"}, []string{"f", "g"}), "+(f:a* g:a*) +(f:b* g:b*)"; got != want {
+		t.Errorf("two fields: got %q, want %q", got, want)
 	}
 }

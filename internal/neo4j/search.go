@@ -11,22 +11,23 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// Full-text search: every node keeps emnkg.SearchDocument of itself in the
-// property keySearch, written in the same transaction as the node, and the
-// full-text index searchIndex indexes it. The document is already folded
-// and split into words, so the index's analyzer only splits at whitespace.
-// The index is created with fulltext.eventually_consistent false (Neo4j's
-// default, made explicit): it is updated when a transaction commits, so a
-// search right after an import or edit sees it. Migrate recreates an index
-// of that name that is configured otherwise.
+// Full-text search: every node keeps emnkg.SearchWordsOf itself in the
+// properties keySearchTop, keySearchMid and keySearchLow, written in the
+// same transaction as the node, and the full-text index searchIndex
+// indexes them, one Lucene field each. The words are already folded and
+// split, so the index's analyzer only splits at whitespace. The index is
+// created with fulltext.eventually_consistent false (Neo4j's default, made
+// explicit): it is updated when a transaction commits, so a search right
+// after an import or edit sees it. Migrate recreates an index of that name
+// that is configured otherwise.
 
-// searchIndex is the name of the full-text index of search documents.
+// searchIndex is the name of the full-text index of search words.
 const searchIndex = "node_search"
 
 // searchIndexCreate creates searchIndex.
 const searchIndexCreate = "CREATE FULLTEXT INDEX " + searchIndex + " IF NOT EXISTS FOR (n:" + nodeLabel +
-	") ON EACH [n." + keySearch + "] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', " +
-	"`fulltext.eventually_consistent`: false}}"
+	") ON EACH [n." + keySearchTop + ", n." + keySearchMid + ", n." + keySearchLow + "] " +
+	"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}"
 
 // searchIndexConfigured reports whether info (from SHOW INDEXES, see
 // Migrate) describes searchIndex as searchIndexCreate creates it.
@@ -38,20 +39,23 @@ func searchIndexConfigured(info any) bool {
 	props, _ := m["properties"].([]any)
 	return m["type"] == "FULLTEXT" && config["fulltext.analyzer"] == "whitespace" &&
 		config["fulltext.eventually_consistent"] == false &&
-		slices.Equal(labels, []any{nodeLabel}) && slices.Equal(props, []any{keySearch})
+		slices.Equal(labels, []any{nodeLabel}) && slices.Equal(props, []any{keySearchTop, keySearchMid, keySearchLow})
 }
 
-// searchDoc returns the search document of a node.
-func searchDoc(id string, kind emnkg.Kind, props map[string]any) string {
-	return emnkg.SearchDocument(&emnkg.Node{ID: id, Kind: kind, Props: props})
+// setSearchWords sets the search words of a node among its stored
+// properties.
+func setSearchWords(stored map[string]any, id string, kind emnkg.Kind, props map[string]any) {
+	w := emnkg.SearchWordsOf(&emnkg.Node{ID: id, Kind: kind, Props: props})
+	stored[keySearchTop], stored[keySearchMid], stored[keySearchLow] = w.Top, w.Mid, w.Low
 }
 
-// backfillSearch gives every node without a search document its document,
-// in batches of a write transaction each.
+// backfillSearch gives every node without search words its words (and
+// removes the one property that held them before), in batches of a write
+// transaction each.
 func (s *Store) backfillSearch(ctx context.Context) error {
 	for {
 		n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-			recs, err := s.run(ctx, tx, "MATCH (n:"+nodeLabel+") WHERE n."+keySearch+" IS NULL "+
+			recs, err := s.run(ctx, tx, "MATCH (n:"+nodeLabel+") WHERE n."+keySearchLow+" IS NULL "+
 				"RETURN "+nodeMap("n")+" AS n LIMIT $batch", map[string]any{"batch": lookupBatch})
 			if err != nil {
 				return 0, err
@@ -62,14 +66,17 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 				if err != nil {
 					return 0, err
 				}
-				rows = append(rows, map[string]any{"id": n.id, "doc": searchDoc(n.id, n.kind, n.props)})
+				row := map[string]any{"id": n.id}
+				setSearchWords(row, n.id, n.kind, n.props)
+				rows = append(rows, row)
 			}
 			err = s.writeRows(ctx, tx, rows, "UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id})"+idHint("n")+" "+
-				"SET n."+keySearch+" = row.doc RETURN count(n)")
+				"SET n."+keySearchTop+" = row."+keySearchTop+", n."+keySearchMid+" = row."+keySearchMid+", "+
+				"n."+keySearchLow+" = row."+keySearchLow+" REMOVE n."+keyLegacySearch+" RETURN count(n)")
 			return len(rows), err
 		})
 		if err != nil {
-			return fmt.Errorf("neo4j: migrate: search documents: %w", err)
+			return fmt.Errorf("neo4j: migrate: search words: %w", err)
 		}
 		if n < lookupBatch {
 			return nil
@@ -87,57 +94,119 @@ const maxPrefixRunes = 100
 // syntax.
 const luceneSpecial = `\+-!():^[]"{}~*?|&/`
 
-// luceneQuery returns the full-text query that finds the documents in
-// which every token starts a word (and possibly more: see maxPrefixRunes).
-func luceneQuery(tokens []string) string {
+// luceneToken returns a token as a Lucene prefix query: cut to
+// maxPrefixRunes, Lucene's syntax escaped, and a wildcard after it.
+func luceneToken(tok string) string {
+	if utf8.RuneCountInString(tok) > maxPrefixRunes {
+		tok = string([]rune(tok)[:maxPrefixRunes])
+	}
+	var b strings.Builder
+	for _, r := range tok {
+		if strings.ContainsRune(luceneSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('*')
+	return b.String()
+}
+
+// luceneQuery returns the full-text query that finds the nodes in which
+// every token starts a word of one of the given fields (and possibly
+// more: see maxPrefixRunes).
+func luceneQuery(tokens, fields []string) string {
 	parts := make([]string, len(tokens))
 	for i, tok := range tokens {
-		if utf8.RuneCountInString(tok) > maxPrefixRunes {
-			tok = string([]rune(tok)[:maxPrefixRunes])
+		alts := make([]string, len(fields))
+		for j, f := range fields {
+			alts[j] = f + ":" + luceneToken(tok)
 		}
-		var b strings.Builder
-		for _, r := range tok {
-			if strings.ContainsRune(luceneSpecial, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		parts[i] = "+" + b.String() + "*"
+		parts[i] = "+(" + strings.Join(alts, " ") + ")"
 	}
 	return strings.Join(parts, " ")
 }
 
-// SearchCandidates returns the nodes (at most q.Limit, by ID) in whose
-// search document every token starts a word. The full-text index finds the
-// documents with a word starting with each token; Cypher then checks the
-// rule on the document's words exactly, filters kinds, orders by ID and
-// limits.
-func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+// searchTierGroup is one of the full-text queries SearchCandidates runs
+// one after the other: the fields it asks the index about, and the tiers
+// (see emnkg.SearchWords.Tier) whose nodes it returns. The index finds the
+// nodes of these tiers and possibly of better ones, which an earlier query
+// returned.
+type searchTierGroup struct {
+	fields []string
+	tiers  []int64
+}
+
+// searchTierGroups returns the groups, best tiers first.
+func searchTierGroups() []searchTierGroup {
+	return []searchTierGroup{
+		{[]string{keySearchTop}, []int64{emnkg.SearchTierExactTop, emnkg.SearchTierTop}},
+		{[]string{keySearchTop, keySearchMid}, []int64{emnkg.SearchTierLabels}},
+		{searchKeys(), []int64{emnkg.SearchTierAny}},
+	}
+}
+
+// searchTierCypher returns the Cypher expression of the tier of the node
+// n for $tokens, computed from its search words exactly as
+// emnkg.SearchWords.Tier does; null when some token starts no word (the
+// index can find more: see maxPrefixRunes).
+func searchTierCypher() string {
+	top := "split(n." + keySearchTop + ", ' ')"
+	mid := top + " + split(n." + keySearchMid + ", ' ')"
+	all := mid + " + split(n." + keySearchLow + ", ' ')"
+	starts := func(words string) string {
+		return "all(t IN $tokens WHERE any(w IN " + words + " WHERE w STARTS WITH t))"
+	}
+	return fmt.Sprintf("CASE WHEN all(t IN $tokens WHERE t IN %s) THEN %d WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d END",
+		top, emnkg.SearchTierExactTop, starts(top), emnkg.SearchTierTop, starts(mid), emnkg.SearchTierLabels,
+		starts(all), emnkg.SearchTierAny)
+}
+
+// SearchCandidates returns up to q.Limit nodes whose search words have
+// every token, by tier, then by the number of their top words (words are
+// joined by single spaces), then by ID. For each group of tiers the full-text
+// index finds the nodes with a word starting with each token in the
+// group's fields; Cypher then computes their tier exactly, keeps the
+// group's tiers and kinds, orders and limits. Groups are asked one after
+// the other, in one transaction, until the limit is passed.
+func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	out := []*emnkg.Node{}
-	if len(q.Tokens) == 0 || q.Limit == 0 {
-		return out, nil
+	if len(q.Tokens) == 0 {
+		return &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}, nil
 	}
-	p := map[string]any{"index": searchIndex, "query": luceneQuery(q.Tokens), "tokens": q.Tokens,
-		"limit": int64(q.Limit)}
 	kinds := ""
 	if len(q.Kinds) > 0 {
 		kinds = " AND n:" + labelExpr(q.Kinds)
 	}
 	cypher := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n " +
-		"WHERE all(t IN $tokens WHERE any(w IN split(n." + keySearch + ", ' ') WHERE w STARTS WITH t))" + kinds +
-		" WITH n ORDER BY n.id LIMIT $limit RETURN collect(" + nodeMap("n") + ") AS ns"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*emnkg.Node, error) {
-		recs, err := s.run(ctx, tx, cypher, p)
-		if err != nil {
-			return nil, err
+		"WITH n, " + searchTierCypher() + " AS tier WHERE tier IN $tiers" + kinds +
+		" WITH n, tier, CASE n." + keySearchTop + " WHEN '' THEN 0 ELSE size(split(n." + keySearchTop + ", ' ')) END AS topLength" +
+		" ORDER BY tier, topLength, n.id LIMIT $limit RETURN collect(" + nodeMap("n") + ") AS ns"
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.SearchCandidateSet, error) {
+		out := &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
+		for _, g := range searchTierGroups() {
+			// One node more than needed tells whether there are more.
+			need := q.Limit - len(out.Nodes)
+			recs, err := s.run(ctx, tx, cypher, map[string]any{"index": searchIndex,
+				"query": luceneQuery(q.Tokens, g.fields), "tokens": q.Tokens, "tiers": g.tiers, "limit": int64(need + 1)})
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) != 1 {
+				return nil, fmt.Errorf("neo4j: search returned %d rows", len(recs))
+			}
+			ns, err := decodeNodeList(recs[0].Values[0])
+			if err != nil {
+				return nil, err
+			}
+			if len(ns) > need {
+				out.Nodes, out.More = append(out.Nodes, ns[:need]...), true
+				return out, nil
+			}
+			out.Nodes = append(out.Nodes, ns...)
 		}
-		if len(recs) != 1 {
-			return nil, fmt.Errorf("neo4j: search returned %d rows", len(recs))
-		}
-		return decodeNodeList(recs[0].Values[0])
+		return out, nil
 	})
 }
 

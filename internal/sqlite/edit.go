@@ -104,7 +104,7 @@ func (c *changeTx) WriteNode(ctx context.Context, n *emnkg.Node, create bool) er
 	if err != nil {
 		return wrapf(err, "write node")
 	}
-	return indexNodes(ctx, c.tx, []searchDoc{{id: n.ID, doc: emnkg.SearchDocument(n)}})
+	return indexNodes(ctx, c.tx, []searchDoc{newSearchDoc(n)})
 }
 
 // DeleteNode deletes a node, its relationships (which it returns) and its

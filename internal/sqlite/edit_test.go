@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,13 +28,16 @@ func mustApply(tb testing.TB, s *Store, changes ...emnkg.Change) *emnkg.ApplyRes
 	return res
 }
 
+// search returns the IDs, sorted, of the search candidates for tokens.
 func search(tb testing.TB, s *Store, tokens ...string) []string {
 	tb.Helper()
-	ns, err := s.SearchCandidates(context.Background(), emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
+	set, err := s.SearchCandidates(context.Background(), emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
 	if err != nil {
 		tb.Fatalf("SearchCandidates: %v", err)
 	}
-	return nodeIDs(ns)
+	ids := nodeIDs(set.Nodes)
+	slices.Sort(ids)
+	return ids
 }
 
 // TestMigrateFromVersion1 opens a database written by the first schema

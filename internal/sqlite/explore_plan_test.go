@@ -56,8 +56,11 @@ func explorePlanCases(t *testing.T) []planCase {
 		}
 		add(name+" count", ps.count, ps.countArgs, nil, nil)
 	}
-	sq, sa, err := searchQuery(emnkg.SearchCandidatesQuery{Tokens: []string{"synthetic", "te"}, Kinds: []emnkg.Kind{term}, Limit: 10})
-	add("search", sq, sa, err, requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
+	for tier, match := range tierMatches([]string{"synthetic", "te"}) {
+		sq, sa, err := searchQuery(match, []emnkg.Kind{term}, 10)
+		add(fmt.Sprintf("search tier %d", tier), sq, sa, err,
+			requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
+	}
 	for _, dir := range []emnkg.Direction{emnkg.DirectionOut, emnkg.DirectionIn, emnkg.DirectionBoth} {
 		ends := endIndexes(dir)
 		for _, q := range []emnkg.ExpandQuery{

@@ -240,7 +240,7 @@ func (im *importer) nodeChunk(ctx context.Context, nodes []*emnkg.Node) error {
 				return err
 			}
 			n := emnkg.Node{ID: id, Kind: emnkg.Kind(st.kind), Props: st.props.props}
-			docs = append(docs, searchDoc{id: id, doc: emnkg.SearchDocument(&n)})
+			docs = append(docs, newSearchDoc(&n))
 		}
 	}
 	if err := im.putNodes.flush(ctx); err != nil {

@@ -63,8 +63,31 @@ func migrations() []migration {
 		v1 = append(v1, fmt.Sprintf(
 			`CREATE INDEX IF NOT EXISTS nodes_kind_%s ON nodes (kind, json_extract(props, %s), id)`, k, p))
 	}
-	return []migration{{stmts: v1}, {stmts: migrationV2(), run: (*Store).reindexSearch}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()},
-		{stmts: migrationV6()}, {stmts: migrationV7()}}
+	// Version 2 indexed the nodes for search too; version 8 builds that
+	// index anew, so it alone fills it.
+	return []migration{{stmts: v1}, {stmts: migrationV2()}, {stmts: migrationV3()}, {stmts: migrationV4()}, {stmts: migrationV5()},
+		{stmts: migrationV6()}, {stmts: migrationV7()}, {stmts: migrationV8(), run: (*Store).reindexSearch}}
+}
+
+// migrationV8 makes node_search index the search words of a node in three
+// columns, top, mid and low (see emnkg.SearchWords), so that search can
+// find the nodes whose names, titles and labels match first, and keep the
+// number of top words (top_length, not indexed but stored:
+// contentless_unindexed), by which it orders the nodes of a tier. Column
+// filters need detail=column: the index keeps, for each word and row, the
+// columns holding it (still no positions). The table is dropped and
+// created anew; the migration then indexes every node. Dropping the table
+// leaves its shadow table of stored values (node_search_content) behind
+// (SQLite 3.54's FTS5 drops it only for tables with content), so the
+// migration drops that too, to run again.
+func migrationV8() []string {
+	return []string{
+		`DROP TABLE IF EXISTS node_search`,
+		`DROP TABLE IF EXISTS node_search_content`,
+		`CREATE VIRTUAL TABLE node_search USING fts5(
+			top, mid, low, top_length UNINDEXED, tokenize = 'ascii', detail = 'column',
+			content = '', contentless_delete = 1, contentless_unindexed = 1)`,
+	}
 }
 
 // migrationV7 makes nodes_kind, the index of the nodes by kind and ID,
@@ -100,8 +123,8 @@ func migrationV6() []string {
 // audit log and the API keys.
 //
 // node_search holds one row per node, whose rowid is the node's rowid and
-// whose text is emnkg.SearchDocument of the node: folded words separated by
-// spaces. The ascii tokenizer splits at ASCII spaces and punctuation only
+// whose text is the folded words of the node's searchable texts, separated
+// by spaces (version 8 splits them into three columns: see migrationV8). The ascii tokenizer splits at ASCII spaces and punctuation only
 // and keeps every non-ASCII byte in its token, so each folded word is
 // exactly one token (the words are folded in Go, identically for the
 // documents and the query tokens). The table stores no text (content=”)

@@ -9,23 +9,29 @@ import (
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
 
-// searchDoc is the search document of one node, by node ID.
+// searchDoc is the search words of one node, by node ID.
 type searchDoc struct {
-	id, doc string
+	id    string
+	words emnkg.SearchWords
+}
+
+// newSearchDoc returns the search words of n.
+func newSearchDoc(n *emnkg.Node) searchDoc {
+	return searchDoc{id: n.ID, words: emnkg.SearchWordsOf(n)}
 }
 
 // indexNodes replaces the rows of node_search of the given nodes, which
-// must be stored, with their documents. It runs in the caller's write
+// must be stored, with their search words. It runs in the caller's write
 // transaction, so the index always agrees with the nodes.
 func indexNodes(ctx context.Context, tx *sql.Tx, docs []searchDoc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	pairs := make([][2]string, len(docs))
+	rows := make([][5]any, len(docs))
 	for i, d := range docs {
-		pairs[i] = [2]string{d.id, d.doc}
+		rows[i] = [5]any{d.id, d.words.Top, d.words.Mid, d.words.Low, d.words.TopLength()}
 	}
-	list, err := encodeJSON(pairs)
+	list, err := encodeJSON(rows)
 	if err != nil {
 		return wrapf(err, "search index")
 	}
@@ -34,8 +40,9 @@ func indexNodes(ctx context.Context, tx *sql.Tx, docs []searchDoc) error {
 			SELECT n.rowid FROM json_each(?1) AS j CROSS JOIN nodes AS n ON n.id = j.value ->> 0)`, list); err != nil {
 		return wrapf(err, "search index: delete")
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO node_search (rowid, doc)
-			SELECT n.rowid, j.value ->> 1 FROM json_each(?1) AS j CROSS JOIN nodes AS n ON n.id = j.value ->> 0`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO node_search (rowid, top, mid, low, top_length)
+			SELECT n.rowid, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+			FROM json_each(?1) AS j CROSS JOIN nodes AS n ON n.id = j.value ->> 0`,
 		list); err != nil {
 		return wrapf(err, "search index: insert")
 	}
@@ -98,7 +105,7 @@ func (s *Store) readDocs(ctx context.Context, tx *sql.Tx, after int64) ([]search
 			// they are, rather than keep the store from opening.
 			n.Props = plainProps(props)
 		}
-		docs = append(docs, searchDoc{id: n.ID, doc: emnkg.SearchDocument(&n)})
+		docs = append(docs, newSearchDoc(&n))
 	}
 	return docs, last, wrapf(rows.Err(), "search index: read nodes")
 }
@@ -115,54 +122,94 @@ func plainProps(text string) map[string]any {
 	return emnkg.PlainValues(raw)
 }
 
-// matchExpr returns the FTS5 query of tokens: each a quoted prefix query,
-// all of them required. Tokens hold letters and digits only, so quoting is
-// a second line of defence.
-func matchExpr(tokens []string) string {
+// tokenQuery returns the FTS5 query that finds the rows having every
+// token: as a whole word, or with prefix as the start of a word. Tokens
+// hold letters and digits only, so quoting is a second line of defence.
+func tokenQuery(tokens []string, prefix bool) string {
 	parts := make([]string, len(tokens))
 	for i, tok := range tokens {
-		parts[i] = `"` + strings.ReplaceAll(tok, `"`, `""`) + `"*`
+		parts[i] = `"` + strings.ReplaceAll(tok, `"`, `""`) + `"`
+		if prefix {
+			parts[i] += "*"
+		}
 	}
-	return strings.Join(parts, " ")
+	return "(" + strings.Join(parts, " AND ") + ")"
 }
 
-// searchQuery returns the SQL of SearchCandidates: the full-text index
-// finds the rowids of the matching nodes; their IDs (and kinds) are read by
-// rowid and sorted, and only the nodes of the page are read whole.
-func searchQuery(q emnkg.SearchCandidatesQuery) (string, []any, error) {
+// tierMatches returns, for each search tier (see emnkg.SearchWords.Tier)
+// from the best, the FTS5 query that finds the rows of that tier and of no
+// better one.
+func tierMatches(tokens []string) []string {
+	prefix := tokenQuery(tokens, true)
+	tiers := []string{
+		emnkg.SearchTierExactTop: "{top} : " + tokenQuery(tokens, false),
+		emnkg.SearchTierTop:      "{top} : " + prefix,
+		emnkg.SearchTierLabels:   "{top mid} : " + prefix,
+		emnkg.SearchTierAny:      prefix,
+	}
+	out := make([]string, len(tiers))
+	for i, t := range tiers {
+		out[i] = t
+		if i > 0 {
+			out[i] = "(" + t + ") NOT (" + tiers[i-1] + ")"
+		}
+	}
+	return out
+}
+
+// searchQuery returns the SQL that reads the nodes of a search tier: the
+// full-text index finds the rows match finds, with their top_length; their
+// IDs (and kinds) are read by rowid, the rows sorted by top_length and ID,
+// and only the first limit nodes are read whole.
+func searchQuery(match string, kindsIn []emnkg.Kind, limit int) (string, []any, error) {
 	var b builder
-	match := b.arg(matchExpr(q.Tokens))
-	kinds, err := b.kindIn("m.kind", q.Kinds)
+	m := b.arg(match)
+	kinds, err := b.kindIn("m.kind", kindsIn)
 	if err != nil {
 		return "", nil, err
 	}
 	query := `SELECT ` + nodeColumns + ` FROM (
-			SELECT m.rowid AS r, m.id AS id FROM node_search
+			SELECT m.rowid AS r, node_search.top_length AS l, m.id AS id FROM node_search
 			CROSS JOIN nodes AS m ON m.rowid = node_search.rowid
-			WHERE node_search MATCH ` + match + ` AND ` + kinds + `
-			ORDER BY m.id LIMIT ` + b.arg(int64(q.Limit)) + `) AS p
+			WHERE node_search MATCH ` + m + ` AND ` + kinds + `
+			ORDER BY l, m.id LIMIT ` + b.arg(int64(limit)) + `) AS p
 		CROSS JOIN nodes AS n ON n.rowid = p.r
-		ORDER BY p.id`
+		ORDER BY p.l, p.id`
 	return query, b.args, nil
 }
 
-// SearchCandidates returns up to q.Limit nodes, by ID, in whose search
-// document every token starts a word. The full-text index answers.
-func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+// SearchCandidates returns up to q.Limit nodes whose search words have
+// every token, by tier, then by the number of their top words, then by
+// ID: the full-text index answers one tier after the other until the
+// limit is passed.
+func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	out := []*emnkg.Node{}
-	if len(q.Tokens) == 0 || q.Limit == 0 {
-		return out, nil
+	if len(q.Tokens) == 0 {
+		return &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}, nil
 	}
-	query, args, err := searchQuery(q)
-	if err != nil {
-		return nil, err
-	}
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		out, err = s.queryNodes(ctx, tx, "search", query, args)
-		return err
+	var out *emnkg.SearchCandidateSet
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		out = &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
+		for _, match := range tierMatches(q.Tokens) {
+			// One node more than needed tells whether there are more.
+			need := q.Limit - len(out.Nodes)
+			query, args, err := searchQuery(match, q.Kinds, need+1)
+			if err != nil {
+				return err
+			}
+			ns, err := s.queryNodes(ctx, tx, "search", query, args)
+			if err != nil {
+				return err
+			}
+			if len(ns) > need {
+				out.Nodes, out.More = append(out.Nodes, ns[:need]...), true
+				return nil
+			}
+			out.Nodes = append(out.Nodes, ns...)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

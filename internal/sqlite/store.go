@@ -4,7 +4,7 @@
 //
 // Nodes and relationships live in two tables whose properties are JSON
 // objects. Beside them: node_search, an FTS5 index of each node's
-// emnkg.SearchDocument, written in the same transaction as the node
+// emnkg.SearchWords, written in the same transaction as the node
 // (search.go); changes, the audit log, written by Apply in the transaction
 // of its change set (edit.go, audit.go); and api_keys (apikeys.go). Graph
 // queries compile to SQL with bound parameters only (explore.go,

@@ -341,14 +341,14 @@ func (r *editRun) lastSeq() int64 {
 }
 
 // search checks, when the store is an Explorer, that tokens find exactly
-// the nodes want.
+// the nodes want (sorted by ID; the order of tiers is tested elsewhere).
 func (r *editRun) search(tb testing.TB, want []string, tokens ...string) {
 	tb.Helper()
 	if r.x == nil {
 		return
 	}
 	got := searchCandidates(tb, r.x, emnkg.SearchCandidatesQuery{Tokens: tokens, Limit: 100})
-	if g := nodeIDs(got); !slices.Equal(g, want) {
+	if g := sorted(nodeIDs(got.Nodes)); !slices.Equal(g, want) {
 		tb.Errorf("search %q: got %q, want %q", tokens, g, want)
 	}
 }

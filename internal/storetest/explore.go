@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -135,13 +136,13 @@ func explorer(tb testing.TB, s emnkg.Store) emnkg.Explorer {
 // ---------------------------------------------------------------------------
 // Calls that must succeed.
 
-func searchCandidates(tb testing.TB, x emnkg.Explorer, q emnkg.SearchCandidatesQuery) []*emnkg.Node {
+func searchCandidates(tb testing.TB, x emnkg.Explorer, q emnkg.SearchCandidatesQuery) *emnkg.SearchCandidateSet {
 	tb.Helper()
-	ns, err := x.SearchCandidates(tb.Context(), q)
+	set, err := x.SearchCandidates(tb.Context(), q)
 	if err != nil {
 		tb.Fatalf("SearchCandidates(%q): %v", q.Tokens, err)
 	}
-	return ns
+	return set
 }
 
 func expand(tb testing.TB, x emnkg.Explorer, q emnkg.ExpandQuery) *emnkg.Expansion {
@@ -267,8 +268,8 @@ func checkEdges(tb testing.TB, got []*emnkg.Edge, wantIDs []string, ref map[stri
 // An empty store.
 
 func testExploreEmpty(t *testing.T, x emnkg.Explorer) {
-	if ns := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"a"}, Limit: 10}); len(ns) != 0 {
-		t.Errorf("SearchCandidates: got %q", nodeIDs(ns))
+	if set := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"a"}, Limit: 10}); len(set.Nodes) != 0 || set.More {
+		t.Errorf("SearchCandidates: got %q, more %v", nodeIDs(set.Nodes), set.More)
 	}
 	eq := emnkg.ExpandQuery{NodeIDs: []string{"syn-country-at"}, Direction: emnkg.DirectionBoth, Limit: 10}
 	if e := expand(t, x, eq); len(e.Links) != 0 || e.Truncated {
@@ -361,19 +362,74 @@ func testSearchCandidates(t *testing.T, x emnkg.Explorer, ref *index) {
 		{"two kinds", []string{"emn"}, []emnkg.Kind{d, emnkg.KindNetwork}, 100,
 			[]string{"syn-doc-glossary", "syn-doc-return", "syn-net-emn"}},
 		{"kind without matches", []string{"emn"}, []emnkg.Kind{emnkg.KindPerson}, 100, none},
-		{"limit keeps the first IDs", []string{"a"}, nil, 3, aWords[:3]},
-		{"limit with kinds", []string{"emn"}, []emnkg.Kind{ncp, d}, 3, []string{"syn-doc-glossary", "syn-doc-return", "syn-ncp-at"}},
+		{"limit keeps the best tiers", []string{"a"}, nil, 3, aWords},
+		{"limit with kinds", []string{"emn"}, []emnkg.Kind{ncp, d}, 3,
+			[]string{"syn-doc-glossary", "syn-doc-return", "syn-ncp-at", "syn-ncp-be", "syn-ncp-de", "syn-ncp-no"}},
 		{"limit equal to the matches", []string{"a"}, nil, len(aWords), aWords},
-		{"limit 0", []string{"a"}, nil, 0, none},
+		{"limit 0", []string{"a"}, nil, 0, aWords},
 		{"max limit", []string{"emn"}, nil, emnkg.MaxSearchLimit, emn},
 		{"no tokens", nil, nil, 100, none},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: tt.tokens, Kinds: tt.kinds, Limit: tt.limit})
-			checkNodes(t, got, tt.want, ref.nodes)
+			want := searchOrder(t, tt.want, tt.tokens, ref.nodes)
+			more := len(want) > tt.limit
+			if more {
+				want = want[:tt.limit]
+			}
+			checkNodes(t, got.Nodes, want, ref.nodes)
+			if got.More != more {
+				t.Errorf("More = %v, want %v", got.More, more)
+			}
 		})
 	}
+	// The order pinned by hand: a name, title or label matching the token
+	// as a whole word comes before one it starts, one a title starts before
+	// a label or a publisher; in a tier, fewer words of names, titles and
+	// labels first; a limit keeps the first.
+	pinned := []struct {
+		token string
+		limit int
+		want  []string
+	}{
+		{"asyl", 1, []string{"syn-term-asylum"}},
+		{"asyl", 3, []string{"syn-term-asylum", "syn-org-bfa", "syn-doc-asylum"}},
+		{"emn", 6, []string{"syn-doc-glossary", "syn-ncp-at", "syn-ncp-be", "syn-ncp-de", "syn-ncp-no", "syn-net-emn"}},
+		{"emn", 7, []string{"syn-doc-glossary", "syn-ncp-at", "syn-ncp-be", "syn-ncp-de", "syn-ncp-no", "syn-net-emn",
+			"syn-doc-return"}},
+		{"32007", 1, []string{"syn-doc-reg"}},
+		{"a", 8, []string{"syn-country-at", "syn-ncp-at", "syn-doc-asylum", "syn-term-asylum", "syn-term-avr",
+			"syn-org-bfa", "syn-term-forced", "syn-term-return"}},
+	}
+	for _, p := range pinned {
+		got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{p.token}, Limit: p.limit})
+		if g := nodeIDs(got.Nodes); !slices.Equal(g, p.want) {
+			t.Errorf("SearchCandidates(%q, limit %d) = %q, want %q", p.token, p.limit, g, p.want)
+		}
+	}
+}
+
+// searchOrder returns ids ordered as SearchCandidates orders its nodes for
+// tokens: by the tier of the reference node's search words, then by their
+// TopLength, then by ID.
+func searchOrder(tb testing.TB, ids, tokens []string, ref map[string]*emnkg.Node) []string {
+	tb.Helper()
+	keys := map[string][2]int{}
+	for _, id := range ids {
+		w := emnkg.SearchWordsOf(ref[id])
+		tier, ok := w.Tier(tokens)
+		if !ok {
+			tb.Fatalf("the fixture node %s does not match %q", id, tokens)
+		}
+		keys[id] = [2]int{tier, w.TopLength()}
+	}
+	out := slices.Clone(ids)
+	slices.SortFunc(out, func(a, b string) int {
+		ka, kb := keys[a], keys[b]
+		return cmp.Or(cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]), strings.Compare(a, b))
+	})
+	return out
 }
 
 // testRankSearch checks that ranking the store's candidates gives the
@@ -395,9 +451,9 @@ func testRankSearch(t *testing.T, x emnkg.Explorer, ref *index) {
 			for _, h := range emnkg.RankSearch(all, query, nil) {
 				wantIDs = append(wantIDs, h.Node.ID)
 			}
-			checkNodes(t, cands, sorted(wantIDs), ref.nodes)
+			checkNodes(t, cands.Nodes, searchOrder(t, wantIDs, tokens, ref.nodes), ref.nodes)
 			for _, langs := range languages {
-				got := emnkg.RankSearch(cands, query, langs)
+				got := emnkg.RankSearch(cands.Nodes, query, langs)
 				want := emnkg.RankSearch(all, query, langs)
 				if g, w := hitsString(got), hitsString(want); g != w {
 					t.Errorf("languages %q: hits\n got  %s\n want %s", langs, g, w)
@@ -407,7 +463,7 @@ func testRankSearch(t *testing.T, x emnkg.Explorer, ref *index) {
 	}
 	// The ranking itself, pinned for one query.
 	cands := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"retour"}, Limit: 10})
-	hits := emnkg.RankSearch(cands, "retour", nil)
+	hits := emnkg.RankSearch(cands.Nodes, "retour", nil)
 	if len(hits) != 2 || hits[0].Node.ID != "syn-term-return" || hits[0].Field != "prefLabel_fr" ||
 		hits[0].Snippet != "<mark>retour</mark>" || hits[1].Node.ID != "syn-term-voluntary" {
 		t.Errorf("hits for retour: %s", hitsString(hits))
@@ -441,10 +497,10 @@ func testSearchInvalid(t *testing.T, x emnkg.Explorer) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ns, err := x.SearchCandidates(t.Context(), tt.q)
+			set, err := x.SearchCandidates(t.Context(), tt.q)
 			checkCode(t, err, emnkg.EINVALID)
 			if err == nil {
-				t.Errorf("got %q", nodeIDs(ns))
+				t.Errorf("got %q", nodeIDs(set.Nodes))
 			}
 		})
 	}
@@ -482,12 +538,13 @@ func testSearchReindex(t *testing.T, s emnkg.Store, x emnkg.Explorer) {
 		{[]string{"pushb"}, []string{"syn-term-pushback"}},
 	}
 	for _, tt := range tests {
+		// The order of tiers is tested above; here only which nodes.
 		got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: tt.tokens, Limit: 100})
-		if g := nodeIDs(got); !slices.Equal(g, tt.want) {
+		if g := sorted(nodeIDs(got.Nodes)); !slices.Equal(g, tt.want) {
 			t.Errorf("%q after import: got %q, want %q", tt.tokens, g, tt.want)
 		}
 	}
-	got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"seekers"}, Limit: 100})
+	got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: []string{"seekers"}, Limit: 100}).Nodes
 	if len(got) == 1 && (got[0].Version != 2 || got[0].String("name") != fedasil.Props["name"]) {
 		t.Errorf("re-imported node: %+v", got[0])
 	}

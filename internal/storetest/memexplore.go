@@ -68,9 +68,10 @@ func (m *MemStore) adjacencyLocked() map[string][]*emnkg.Edge {
 	return adj
 }
 
-// SearchCandidates returns the nodes, by ID, in whose search document
-// every token starts a word.
-func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) ([]*emnkg.Node, error) {
+// SearchCandidates returns the nodes whose search words match every
+// token, by tier (see emnkg.SearchWords.Tier), then by the number of words
+// of their names, titles and labels, then by ID.
+func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -79,28 +80,33 @@ func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidate
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := []*emnkg.Node{}
+	out := &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
 	if len(q.Tokens) == 0 {
 		return out, nil
 	}
+	type candidate struct {
+		n               *emnkg.Node
+		tier, topLength int
+	}
+	var cands []candidate
 	for _, n := range m.sortedNodesLocked() {
-		if len(out) == q.Limit {
-			break
-		}
 		if !kindIn(q.Kinds, n.Kind) {
 			continue
 		}
-		words := strings.Fields(emnkg.SearchDocument(n))
-		all := true
-		for _, tok := range q.Tokens {
-			if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, tok) }) {
-				all = false
-				break
-			}
+		w := emnkg.SearchWordsOf(n)
+		if tier, ok := w.Tier(q.Tokens); ok {
+			cands = append(cands, candidate{n, tier, w.TopLength()})
 		}
-		if all {
-			out = append(out, copyNode(n))
-		}
+	}
+	// A stable sort keeps the ID order.
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.topLength, b.topLength))
+	})
+	if len(cands) > q.Limit {
+		cands, out.More = cands[:q.Limit], true
+	}
+	for _, c := range cands {
+		out.Nodes = append(out.Nodes, copyNode(c.n))
 	}
 	return out, nil
 }
