@@ -29,9 +29,11 @@ import (
 // Tokenize returns it (Tokenize(tok) == []string{tok}); anything else
 // (upper case, accents, blanks, punctuation, wildcards, "") is EINVALID, so
 // no store passes query syntax on to its full-text engine. A token matches
-// a node when it is a prefix of a word of SearchDocument(node); other
+// a node when it is a prefix of a word of SearchWordsOf(node); other
 // properties (note, kind, text, scheme, ...) never match. No tokens match
-// no node. Limit is 0..MaxSearchLimit; 0 returns no nodes.
+// no node. Nodes come by tier (SearchWords.Tier), then by TopLength, then
+// by ID. Limit is 0..MaxSearchLimit; 0 returns no nodes, and More says
+// whether any match.
 //
 // Expand: a relationship qualifies when, seen from one of its ends in
 // NodeIDs in q.Direction, the node at its other end is of q.Kinds (any when
