@@ -311,13 +311,17 @@ func (w SearchWords) TopLength() int { return len(strings.Fields(w.Top)) }
 // that when more nodes match than it returns, the ones it leaves out are
 // those RankSearch would most likely rank last.
 const (
-	// SearchTierExactTop: every token is a word of Top.
+	// SearchTierExactTop is the tier of words in whose Top every token
+	// is a word.
 	SearchTierExactTop = iota
-	// SearchTierTop: every token starts a word of Top.
+	// SearchTierTop is the tier of words in whose Top every token starts
+	// a word.
 	SearchTierTop
-	// SearchTierLabels: every token starts a word of Top or Mid.
+	// SearchTierLabels is the tier of words in whose Top or Mid every
+	// token starts a word.
 	SearchTierLabels
-	// SearchTierAny: every token starts a word of Top, Mid or Low.
+	// SearchTierAny is the tier of words in any part of which every token
+	// starts a word.
 	SearchTierAny
 )
 
