@@ -57,7 +57,7 @@ func explorePlanCases(t *testing.T) []planCase {
 		add(name+" count", ps.count, ps.countArgs, nil, nil)
 	}
 	for tier, match := range tierMatches([]string{"synthetic", "te"}) {
-		sq, sa, err := searchQuery(match, []emnkg.Kind{term}, 10)
+		sq, sa, err := searchQuery(match, []emnkg.Kind{term}, []string{"syn-t-1", "syn-t-2"}[:min(tier, 2)], 10)
 		add(fmt.Sprintf("search tier %d", tier), sq, sa, err,
 			requireSteps("SCAN node_search VIRTUAL TABLE INDEX 0:M", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"))
 	}
