@@ -1000,8 +1000,9 @@ type SearchConnection struct {
 	// True when more nodes match than search ranks (1000). It ranks the ones
 	// whose names, titles or preferred labels have every query word as a whole
 	// word first, then those in which these start with every query word, then
-	// those whose alternative or hidden labels match too, then the rest; by ID
-	// within each of these groups. Hits and totalCount are then of the nodes
+	// those whose alternative or hidden labels match too, then the rest; within
+	// each of these groups, those with fewer words in their names, titles and
+	// labels first, then by ID. Hits and totalCount are then of the nodes
 	// ranked only.
 	Truncated bool `json:"truncated"`
 }

@@ -140,13 +140,13 @@ func migrationV6() []string {
 //
 // node_search holds one row per node, whose rowid is the node's rowid and
 // whose text is the folded words of the node's searchable texts, separated
-// by spaces (version 8 splits them into three columns: see migrationV8). The ascii tokenizer splits at ASCII spaces and punctuation only
-// and keeps every non-ASCII byte in its token, so each folded word is
-// exactly one token (the words are folded in Go, identically for the
-// documents and the query tokens). The table stores no text (content=”)
-// and no positions (detail=none): SearchCandidates asks only for token
-// prefixes, never for phrases. contentless_delete lets writes delete and
-// replace rows by rowid.
+// by spaces (version 8 splits them into three columns: see migrationV8).
+// The ascii tokenizer splits at ASCII spaces and punctuation only and
+// keeps every non-ASCII byte in its token, so each folded word is exactly
+// one token (the words are folded in Go, identically for the documents and
+// the query tokens). The table stores no text (content=”) and no positions
+// (detail=none): SearchCandidates asks only for token prefixes, never for
+// phrases. contentless_delete lets writes delete and replace rows by rowid.
 //
 // Audit times and key times are stored as UTC RFC 3339 text with exactly
 // nine fractional digits (see timeLayout), so that text order is time order
