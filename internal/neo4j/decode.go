@@ -2,7 +2,6 @@ package neo4j
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 )
@@ -141,16 +140,20 @@ func normalizeOwned(defs []emnkg.PropDef, raw map[string]any) (map[string]any, e
 // deleteSearchWords deletes the search words from a node's stored
 // properties.
 func deleteSearchWords(props map[string]any) {
-	for _, k := range searchKeys() {
-		delete(props, k)
-	}
+	delete(props, keySearchTop)
+	delete(props, keySearchMid)
+	delete(props, keySearchLow)
 	delete(props, keyLegacySearch)
 }
 
 // internalKey reports whether a stored property key is the store's own
 // (the ID, the version, the search words) rather than a domain property.
 func internalKey(k string) bool {
-	return k == keyID || k == keyVersion || k == keyLegacySearch || slices.Contains(searchKeys(), k)
+	switch k {
+	case keyID, keyVersion, keySearchTop, keySearchMid, keySearchLow, keyLegacySearch:
+		return true
+	}
+	return false
 }
 
 // asInt converts a count or version read from Neo4j.

@@ -50,11 +50,11 @@ func explorePlanCases(t *testing.T) []planCase {
 		if ps.ordered != "" {
 			// check is of the plan tried first.
 			add(name, ps.ordered, ps.orderedArgs, nil, check)
-			add(name+" flat", ps.rows, ps.rowArgs, nil, nil)
+			add(name+" flat", ps.rows, ps.args, nil, nil)
 		} else {
-			add(name, ps.rows, ps.rowArgs, nil, check)
+			add(name, ps.rows, ps.args, nil, check)
 		}
-		add(name+" count", ps.count, ps.countArgs, nil, nil)
+		add(name+" count", ps.count, ps.args, nil, nil)
 	}
 	for tier, match := range tierMatches([]string{"synthetic", "te"}) {
 		sq, sa, err := searchQuery(match, []emnkg.Kind{term}, []string{"syn-t-1", "syn-t-2"}[:min(tier, 2)], 10)

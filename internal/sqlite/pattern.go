@@ -64,8 +64,9 @@ type patternSQL struct {
 	ordered string
 	// count counts every match (by the flat plan, which counts faster).
 	count string
-	// rowArgs, orderedArgs and countArgs are their arguments.
-	rowArgs, orderedArgs, countArgs []any
+	// args are the arguments of rows and count (one compiler built both),
+	// orderedArgs those of ordered.
+	args, orderedArgs []any
 }
 
 // compiler builds the SQL of a pattern, segment by segment.
@@ -102,7 +103,7 @@ func compilePattern(q emnkg.PatternQuery) (*patternSQL, error) {
 			return nil, err
 		}
 		ordered := c.finish()
-		ps.ordered, ps.orderedArgs = ordered.rows, ordered.rowArgs
+		ps.ordered, ps.orderedArgs = ordered.rows, ordered.args
 	}
 	return ps, nil
 }
@@ -533,9 +534,8 @@ func (c *compiler) finish() *patternSQL {
 	return &patternSQL{
 		rows: with + "SELECT " + strings.Join(cols, ", ") + " FROM (" + page + ") AS m " + strings.Join(joins, " ") +
 			" ORDER BY " + strings.Join(order, ", "),
-		count:     with + "SELECT count(*) FROM r",
-		rowArgs:   c.b.args,
-		countArgs: c.b.args,
+		count: with + "SELECT count(*) FROM r",
+		args:  c.b.args,
 	}
 }
 
@@ -560,7 +560,7 @@ func (s *Store) MatchPattern(ctx context.Context, q emnkg.PatternQuery) (*emnkg.
 			return nil
 		}
 		var total int64
-		if err := tx.QueryRowContext(ctx, ps.count, ps.countArgs...).Scan(&total); err != nil {
+		if err := tx.QueryRowContext(ctx, ps.count, ps.args...).Scan(&total); err != nil {
 			return wrapf(err, "count pattern matches")
 		}
 		page.TotalCount = int(total)
@@ -602,7 +602,7 @@ func (s *Store) patternRows(ctx context.Context, tx *sql.Tx, q emnkg.PatternQuer
 			return err
 		}
 	}
-	return s.scanPatternRows(ctx, tx, q, ps.rows, ps.rowArgs, page)
+	return s.scanPatternRows(ctx, tx, q, ps.rows, ps.args, page)
 }
 
 // scanPatternRows reads the page of matches selected by query.

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -375,7 +374,7 @@ func testSearchCandidates(t *testing.T, x emnkg.Explorer, ref *index) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: tt.tokens, Kinds: tt.kinds, Limit: tt.limit})
-			want := searchOrder(t, tt.want, tt.tokens, ref.nodes)
+			want := searchIDsInOrder(t, tt.want, tt.tokens, ref.nodes)
 			more := len(want) > tt.limit
 			if more {
 				want = want[:tt.limit]
@@ -412,25 +411,19 @@ func testSearchCandidates(t *testing.T, x emnkg.Explorer, ref *index) {
 	}
 }
 
-// searchOrder returns ids ordered as SearchCandidates orders its nodes for
-// tokens: by the tier of the reference node's search words, then by their
-// TopLength, then by ID.
-func searchOrder(tb testing.TB, ids, tokens []string, ref map[string]*emnkg.Node) []string {
+// searchIDsInOrder returns ids ordered as SearchCandidates orders its
+// nodes for tokens (see searchOrder), from the reference nodes, each of
+// which must match.
+func searchIDsInOrder(tb testing.TB, ids, tokens []string, ref map[string]*emnkg.Node) []string {
 	tb.Helper()
-	keys := map[string][2]int{}
-	for _, id := range ids {
-		w := emnkg.SearchWordsOf(ref[id])
-		tier, ok := w.Tier(tokens)
-		if !ok {
-			tb.Fatalf("the fixture node %s does not match %q", id, tokens)
-		}
-		keys[id] = [2]int{tier, w.TopLength()}
+	nodes := make([]*emnkg.Node, len(ids))
+	for i, id := range ids {
+		nodes[i] = ref[id]
 	}
-	out := slices.Clone(ids)
-	slices.SortFunc(out, func(a, b string) int {
-		ka, kb := keys[a], keys[b]
-		return cmp.Or(cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]), strings.Compare(a, b))
-	})
+	out := nodeIDs(searchOrder(nodes, tokens))
+	if len(out) != len(ids) {
+		tb.Fatalf("only %q of the fixture nodes %q match %q", out, ids, tokens)
+	}
 	return out
 }
 
@@ -453,7 +446,7 @@ func testRankSearch(t *testing.T, x emnkg.Explorer, ref *index) {
 			for _, h := range emnkg.RankSearch(all, query, nil) {
 				wantIDs = append(wantIDs, h.Node.ID)
 			}
-			checkNodes(t, cands.Nodes, searchOrder(t, wantIDs, tokens, ref.nodes), ref.nodes)
+			checkNodes(t, cands.Nodes, searchIDsInOrder(t, wantIDs, tokens, ref.nodes), ref.nodes)
 			for _, langs := range languages {
 				got := emnkg.RankSearch(cands.Nodes, query, langs)
 				want := emnkg.RankSearch(all, query, langs)

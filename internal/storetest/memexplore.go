@@ -84,31 +84,45 @@ func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidate
 	if len(q.Tokens) == 0 {
 		return out, nil
 	}
+	var ofKinds []*emnkg.Node
+	for _, n := range m.sortedNodesLocked() {
+		if kindIn(q.Kinds, n.Kind) {
+			ofKinds = append(ofKinds, n)
+		}
+	}
+	cands := searchOrder(ofKinds, q.Tokens)
+	if len(cands) > q.Limit {
+		cands, out.More = cands[:q.Limit], true
+	}
+	for _, n := range cands {
+		out.Nodes = append(out.Nodes, copyNode(n))
+	}
+	return out, nil
+}
+
+// searchOrder returns the nodes whose search words match every token, in
+// the order of SearchCandidates: by tier (see emnkg.SearchWords.Tier),
+// then by TopLength, then by ID.
+func searchOrder(nodes []*emnkg.Node, tokens []string) []*emnkg.Node {
 	type candidate struct {
 		n               *emnkg.Node
 		tier, topLength int
 	}
 	var cands []candidate
-	for _, n := range m.sortedNodesLocked() {
-		if !kindIn(q.Kinds, n.Kind) {
-			continue
-		}
+	for _, n := range nodes {
 		w := emnkg.SearchWordsOf(n)
-		if tier, ok := w.Tier(q.Tokens); ok {
+		if tier, ok := w.Tier(tokens); ok {
 			cands = append(cands, candidate{n, tier, w.TopLength()})
 		}
 	}
-	// A stable sort keeps the ID order.
-	slices.SortStableFunc(cands, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.topLength, b.topLength))
+	slices.SortFunc(cands, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.topLength, b.topLength), strings.Compare(a.n.ID, b.n.ID))
 	})
-	if len(cands) > q.Limit {
-		cands, out.More = cands[:q.Limit], true
+	out := make([]*emnkg.Node, len(cands))
+	for i, c := range cands {
+		out[i] = c.n
 	}
-	for _, c := range cands {
-		out.Nodes = append(out.Nodes, copyNode(c.n))
-	}
-	return out, nil
+	return out
 }
 
 // linksLocked returns the qualifying links of q (ignoring its limit), by ID,
