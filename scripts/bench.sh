@@ -19,6 +19,9 @@
 #   EMNKG_NEO4J_PAGECACHE_MIB  its page cache (default 1024)
 #   EMNKG_NEO4J_JAVA_OPTS  its JVM options (default: the full JIT,
 #                          -XX:TieredStopAtLevel=4)
+#   EMNKG_NEO4J_VERSION    its version (default 5.26 LTS; "current" for the
+#                          newest release emnkg is tested with; see
+#                          scripts/neo4j.sh)
 #   EMNKG_TEST_NEO4J_URI   use this Neo4j instead of starting one: its
 #                          database is WIPED, as by the test suite
 #

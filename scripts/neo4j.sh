@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts and stops a real Neo4j Community server (5.26 LTS, embedded in a JVM
-# with the Bolt connector) for emnkg's tests. Only Java 17+ and Maven are
-# needed: the first start downloads Neo4j from Maven Central into ~/.m2 and
-# caches a classpath under scripts/neo4j/target; later starts reuse both.
+# Starts and stops a real Neo4j Community server (5.26 LTS by default, embedded
+# in a JVM with the Bolt connector) for emnkg's tests. Only Java 17+ (21+ for
+# the 2025.01-on releases) and Maven are needed: the first start of a version
+# downloads it from Maven Central into ~/.m2 and caches a classpath under
+# scripts/neo4j/target/<version>; later starts reuse both.
 #
 # Usage:
 #   scripts/neo4j.sh start <workdir>   start (or find running) Neo4j; prints
@@ -24,12 +25,33 @@
 #   EMNKG_NEO4J_START_TIMEOUT  seconds to wait for Bolt (default: 180)
 #   EMNKG_NEO4J_PASSWORD       enable authentication: user neo4j gets this
 #                              password (8 characters or more)
-#   JAVA_HOME                  Java to use (default: java on PATH)
+#   EMNKG_NEO4J_VERSION        the Neo4j Community version (default: 5.26.30;
+#                              "current" stands for $current_version, the
+#                              newest release emnkg is tested with)
+#   JAVA_HOME                  Java to use (default: java on PATH; for the
+#                              2025.01-on releases, which need Java 21 or
+#                              newer, the first JDK 21+ of JAVA_HOME, PATH
+#                              and /usr/lib/jvm)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=$here/neo4j
-target=$project/target
+lts_version=5.26.30
+current_version=2026.08.1
+version=${EMNKG_NEO4J_VERSION:-$lts_version}
+if [[ $version == current ]]; then
+	version=$current_version
+fi
+if [[ ! $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+	echo "neo4j.sh: error: EMNKG_NEO4J_VERSION must look like 5.26.30 or 2026.08.1 (or be \"current\"), not '$version'." >&2
+	exit 2
+fi
+# The calendar-versioned releases (2025.01 on) need Java 21.
+java_min=17
+if ((${version%%.*} >= 2025)); then
+	java_min=21
+fi
+target=$project/target/$version
 main_class=org.emnkg.testneo4j.TestNeo4j
 
 die() {
@@ -46,29 +68,55 @@ usage() {
 	exit 2
 }
 
-# find_java sets java to a usable java binary (17 or newer) or fails.
-find_java() {
-	if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
-		java=$JAVA_HOME/bin/java
-	elif command -v java >/dev/null 2>&1; then
-		java=$(command -v java)
-	else
-		die "java not found. Neo4j 5.26 needs a Java 17 (or 21) runtime: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) or set JAVA_HOME."
-	fi
+# java_major prints the major version of the java binary $1, or nothing.
+java_major() {
 	local version major
-	version=$("$java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
+	version=$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
 	major=${version%%.*}
 	if [[ $major == 1 ]]; then
 		major=$(echo "$version" | cut -d. -f2)
 	fi
-	if [[ ! $major =~ ^[0-9]+$ ]]; then
-		die "cannot tell the version of $java (got '${version}'); Neo4j 5.26 needs Java 17 or 21."
+	if [[ $major =~ ^[0-9]+$ ]]; then
+		echo "$major"
 	fi
-	if ((major < 17)); then
-		die "$java is Java $version; Neo4j 5.26 needs Java 17 or 21 (set JAVA_HOME)."
+}
+
+# find_java sets java (and JAVA_HOME, for Maven) to a usable Java for the
+# Neo4j version, or fails: JAVA_HOME's, else the one on PATH, else (when
+# those are too old) the newest JDK under /usr/lib/jvm that is new enough.
+find_java() {
+	local candidates=() c major best="" best_major=0
+	if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
+		candidates+=("$JAVA_HOME/bin/java")
 	fi
-	if ((major != 17 && major != 21)); then
-		note "warning: $java is Java $version; Neo4j 5.26 supports Java 17 and 21 only."
+	if command -v java >/dev/null 2>&1; then
+		candidates+=("$(command -v java)")
+	fi
+	for c in "${candidates[@]}"; do
+		major=$(java_major "$c")
+		if [[ -n $major ]] && ((major >= java_min)); then
+			best=$c best_major=$major
+			break
+		fi
+	done
+	if [[ -z $best ]]; then
+		for c in /usr/lib/jvm/*/bin/java; do
+			[[ -x $c && -x ${c%/java}/javac ]] || continue
+			major=$(java_major "$c")
+			if [[ -n $major ]] && ((major >= java_min && major > best_major)); then
+				best=$c best_major=$major
+			fi
+		done
+	fi
+	if [[ -z $best ]]; then
+		die "no Java $java_min or newer found (JAVA_HOME, PATH, /usr/lib/jvm): Neo4j $version needs one. Install a JDK (e.g. apt-get install openjdk-17-jdk-headless for 5.26) or set JAVA_HOME."
+	fi
+	java=$best
+	# Maven compiles the launcher with this Java too.
+	JAVA_HOME=$(cd "$(dirname "$(readlink -f "$java")")/.." && pwd)
+	export JAVA_HOME
+	if ((java_min == 17 && best_major != 17 && best_major != 21)); then
+		note "warning: $java is Java $best_major; Neo4j 5.26 supports Java 17 and 21 only."
 	fi
 }
 
@@ -95,11 +143,14 @@ build() {
 		flock 9
 	fi
 	if ! uptodate; then
-		note "building the Neo4j launcher (the first time this downloads Neo4j into ~/.m2)..."
+		note "building the Neo4j $version launcher (the first time this downloads Neo4j into ~/.m2)..."
 		rm -f "$cpfile"
-		# Maven 3.8 prints colour resets even with -B: strip them.
-		if ! (cd "$project" && mvn -q -B -Dstyle.color=never compile dependency:build-classpath \
-			-Dmdep.outputFile=target/classpath.txt.tmp 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2); then
+		# Maven 3.8 prints colour resets even with -B: strip them; on Java
+		# 24+ its own libraries make the JVM warn about sun.misc.Unsafe.
+		if ! (cd "$project" && mvn -q -B -Dstyle.color=never -Dneo4j.version="$version" \
+			-Dmaven.compiler.release="$java_min" compile dependency:build-classpath \
+			-Dmdep.outputFile="$target/classpath.txt.tmp" 2>&1 |
+			sed -e 's/\x1b\[[0-9;]*m//g' -e '/^WARNING: .*sun\.misc\.Unsafe/d' -e '/^WARNING: Please consider reporting/d' >&2); then
 			die "Maven could not build scripts/neo4j (see above). Maven Central must be reachable the first time."
 		fi
 		mv "$target/classpath.txt.tmp" "$cpfile"
@@ -192,7 +243,7 @@ start() {
 	local classpath
 	classpath=$target/classes:$(<"$target/classpath.txt")
 
-	note "starting Neo4j in $workdir (log: $workdir/neo4j.log)..."
+	note "starting Neo4j $version in $workdir (log: $workdir/neo4j.log)..."
 	{
 		echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) neo4j.sh start"
 	} >>"$workdir/neo4j.log"

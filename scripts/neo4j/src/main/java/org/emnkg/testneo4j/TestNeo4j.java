@@ -19,6 +19,7 @@ import org.neo4j.configuration.helpers.PortBindException;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -121,7 +122,7 @@ public final class TestNeo4j {
     }
 
     private static DatabaseManagementService start(Path home, int port, long pageCache, boolean auth) {
-        return new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
                 // The advertised address is what routing (neo4j://) URIs are sent to.
@@ -136,9 +137,22 @@ public final class TestNeo4j {
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 // Without these, stopping waits twice for Netty's 5 s quiet period.
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(3))
-                .build();
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(3));
+        return noQuietPeriod(builder).build();
+    }
+
+    /**
+     * Sets Netty's shutdown quiet period to zero. The setting is a number of
+     * seconds in Neo4j 5 and a duration in later releases; its default value
+     * tells which, so that one launcher builds against both.
+     */
+    @SuppressWarnings("unchecked")
+    private static DatabaseManagementServiceBuilder noQuietPeriod(DatabaseManagementServiceBuilder builder) {
+        Setting<?> quiet = GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period;
+        if (quiet.defaultValue() instanceof Duration) {
+            return builder.setConfig((Setting<Duration>) quiet, Duration.ZERO);
+        }
+        return builder.setConfig((Setting<Integer>) quiet, 0);
     }
 
     /** Reports whether e was caused by a port that could not be bound. */
