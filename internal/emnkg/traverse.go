@@ -64,9 +64,11 @@ func ValidateTraversal(types []RelType, dir Direction, kinds []Kind) error {
 //
 // Each level is one Neighbours call asking for just enough IDs to fill the
 // answer (and one more, to tell whether it was cut), so no level reads more
-// than about twice q.Limit IDs however many relationships it crosses; the
-// nodes and relationships kept are read once at the end, at the same time
-// (g must be safe for concurrent use, as stores are).
+// than about twice q.Limit IDs however many relationships it crosses. The
+// first level is asked at the same time as the start nodes are read (see
+// startAndLevel1), and the nodes and relationships kept are read once at
+// the end, at the same time (g must be safe for concurrent use, as stores
+// are).
 func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*Subgraph, error) {
 	if len(q.IDs) == 0 || len(q.IDs) > MaxTraversalStartIDs {
 		return nil, Errorf(EINVALID, "Give between 1 and %d start IDs.", MaxTraversalStartIDs)
@@ -83,7 +85,7 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 	if err := ValidateTraversal(q.Types, q.Direction, q.Kinds); err != nil {
 		return nil, err
 	}
-	start, err := g.GetNodes(ctx, q.IDs)
+	start, level1, haveLevel1, err := startAndLevel1(ctx, g, q)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +110,13 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 		// asking for len(seen) more than the room left, plus one, finds
 		// every new node that fits and tells whether another exists.
 		room := q.Limit - len(kept)
-		ids, err := neighboursAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
-			Kinds: q.Kinds, Limit: len(seen) + room + 1})
-		if err != nil {
-			return nil, err
+		ids := level1
+		if depth > 1 || !haveLevel1 {
+			ids, err = neighboursAll(ctx, g, ExpandQuery{NodeIDs: frontier, Types: q.Types, Direction: q.Direction,
+				Kinds: q.Kinds, Limit: len(seen) + room + 1})
+			if err != nil {
+				return nil, err
+			}
 		}
 		frontier = frontier[:0]
 		for _, id := range ids { // ordered by ID
@@ -135,6 +140,36 @@ func Neighbourhood(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (*S
 	}
 	sg.Nodes, sg.Edges = append(sg.Nodes, reached...), edges
 	return sg, nil
+}
+
+// startAndLevel1 reads the start nodes of q and, at the same time, the
+// first level of q's neighbourhood, which it returns (and true) unless it
+// cannot tell it: when q asks for no level, or gives more start IDs than
+// q.Limit (which then cuts the answer to start nodes). The first level
+// does not depend on which start IDs name stored nodes: an ID without a
+// node has no relationships, and the level asks for len(seen) + room + 1
+// = q.Limit + 1 IDs whatever the number of start nodes found. So a
+// neighbourhood waits for one store call less.
+func startAndLevel1(ctx context.Context, g GraphReader, q NeighbourhoodQuery) (start []*Node, level1 []string, ok bool, err error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(q.IDs)))
+	if q.Depth < 1 || len(ids) > q.Limit {
+		start, err = g.GetNodes(ctx, q.IDs)
+		return start, nil, false, err
+	}
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() (err error) {
+		start, err = g.GetNodes(gctx, q.IDs)
+		return err
+	})
+	group.Go(func() (err error) {
+		level1, err = neighboursAll(gctx, g, ExpandQuery{NodeIDs: ids, Types: q.Types, Direction: q.Direction,
+			Kinds: q.Kinds, Limit: q.Limit + 1})
+		return err
+	})
+	if err := group.Wait(); err != nil {
+		return nil, nil, false, err
+	}
+	return start, level1, true, nil
 }
 
 // nodesAndEdges reads the nodes of ids (getNodesAll) and the

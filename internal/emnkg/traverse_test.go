@@ -3,11 +3,14 @@ package emnkg_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/emnkg/emnkg/internal/emnkg"
 	"github.com/emnkg/emnkg/internal/storetest"
+	"github.com/emnkg/emnkg/internal/synth"
 )
 
 // twoHubs returns a synthetic graph of two networks with 2500 spokes each
@@ -115,5 +118,150 @@ func TestNeighbourhoodOverManyIDs(t *testing.T) {
 	}
 	if len(cut.Edges) != 1199 {
 		t.Errorf("%d edges, want 1199", len(cut.Edges))
+	}
+}
+
+// breadthFirst is the plain statement of what emnkg.Neighbourhood answers,
+// over a graph held in memory: the stored start nodes in their order, then
+// level by level the other ends of the qualifying relationships of the
+// previous level, each level in ID order, every node once, cut at q.Limit
+// (truncated when a node was left out); then the qualifying relationships
+// among the nodes kept.
+func breadthFirst(g *emnkg.Graph, q emnkg.NeighbourhoodQuery) (nodes, edges []string, truncated bool) {
+	kinds := map[string]emnkg.Kind{}
+	for _, n := range g.Nodes {
+		kinds[n.ID] = n.Kind
+	}
+	typeOK := func(e *emnkg.Edge) bool { return len(q.Types) == 0 || slices.Contains(q.Types, e.Type) }
+	seen := map[string]bool{}
+	keep := func(id string) bool {
+		if seen[id] {
+			return true
+		}
+		if len(nodes) == q.Limit {
+			truncated = true
+			return false
+		}
+		seen[id] = true
+		nodes = append(nodes, id)
+		return true
+	}
+	var frontier []string
+	for _, id := range q.IDs {
+		if _, ok := kinds[id]; ok && !seen[id] {
+			if !keep(id) {
+				break
+			}
+			frontier = append(frontier, id)
+		}
+	}
+	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !truncated; depth++ {
+		from := map[string]bool{}
+		for _, id := range frontier {
+			from[id] = true
+		}
+		reached := map[string]bool{}
+		for _, e := range g.Edges {
+			if !typeOK(e) {
+				continue
+			}
+			if q.Direction != emnkg.DirectionIn && from[e.From] {
+				reached[e.To] = true
+			}
+			if q.Direction != emnkg.DirectionOut && from[e.To] {
+				reached[e.From] = true
+			}
+		}
+		frontier = nil
+		for _, id := range slices.Sorted(maps.Keys(reached)) {
+			if seen[id] || len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kinds[id]) {
+				continue
+			}
+			if !keep(id) {
+				break
+			}
+			frontier = append(frontier, id)
+		}
+	}
+	for _, e := range g.Edges {
+		if typeOK(e) && seen[e.From] && seen[e.To] {
+			edges = append(edges, e.ID)
+		}
+	}
+	slices.Sort(edges)
+	return nodes, edges, truncated
+}
+
+// TestNeighbourhoodIsBreadthFirst checks Neighbourhood against
+// breadthFirst on a synthetic graph, for random start nodes (with unknown
+// and repeated IDs among them), depths, limits, types, directions and
+// kinds: limits that cut the start nodes, the first level or a later one.
+func TestNeighbourhoodIsBreadthFirst(t *testing.T) {
+	g := &emnkg.Graph{}
+	err := synth.Generate(600, 7, func(b *emnkg.Graph) error {
+		g.Nodes = append(g.Nodes, b.Nodes...)
+		g.Edges = append(g.Edges, b.Edges...)
+		return nil
+	}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storetest.NewMemStore()
+	if _, err := store.ImportGraph(t.Context(), g); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	directions := []emnkg.Direction{emnkg.DirectionBoth, emnkg.DirectionOut, emnkg.DirectionIn}
+	for i := range 400 {
+		q := emnkg.NeighbourhoodQuery{Depth: rng.IntN(4), Limit: 1 + rng.IntN(80), Direction: directions[rng.IntN(3)]}
+		for range 1 + rng.IntN(4) {
+			switch rng.IntN(6) {
+			case 0:
+				q.IDs = append(q.IDs, "syn-unknown")
+			case 1:
+				if len(q.IDs) > 0 {
+					q.IDs = append(q.IDs, q.IDs[0])
+					continue
+				}
+				fallthrough
+			case 2: // start nodes that are neighbours of each other
+				e := g.Edges[rng.IntN(len(g.Edges))]
+				q.IDs = append(q.IDs, e.From, e.To)
+			default:
+				q.IDs = append(q.IDs, g.Nodes[rng.IntN(len(g.Nodes))].ID)
+			}
+		}
+		if rng.IntN(3) == 0 {
+			q.Types = []emnkg.RelType{g.Edges[rng.IntN(len(g.Edges))].Type, g.Edges[rng.IntN(len(g.Edges))].Type}
+		}
+		if rng.IntN(4) == 0 {
+			q.Kinds = []emnkg.Kind{g.Nodes[rng.IntN(len(g.Nodes))].Kind}
+		}
+		switch rng.IntN(4) {
+		case 0: // cut among the start nodes
+			q.Limit = 1 + rng.IntN(len(q.IDs))
+		case 1: // just enough for every node, or one short
+			all := q
+			all.Limit = emnkg.MaxNeighbourhoodSize
+			nodes, _, _ := breadthFirst(g, all)
+			q.Limit = max(1, len(nodes)-rng.IntN(2))
+		}
+		wantNodes, wantEdges, wantTruncated := breadthFirst(g, q)
+		sg, err := emnkg.Neighbourhood(t.Context(), store, q)
+		if err != nil {
+			t.Fatalf("query %d %+v: %v", i, q, err)
+		}
+		var nodes, edges []string
+		for _, n := range sg.Nodes {
+			nodes = append(nodes, n.ID)
+		}
+		for _, e := range sg.Edges {
+			edges = append(edges, e.ID)
+		}
+		slices.Sort(edges)
+		if !slices.Equal(nodes, wantNodes) || !slices.Equal(edges, wantEdges) || sg.Truncated != wantTruncated {
+			t.Fatalf("query %d %+v:\n got %d nodes %v, %d edges, truncated %v\nwant %d nodes %v, %d edges, truncated %v",
+				i, q, len(nodes), nodes, len(edges), sg.Truncated, len(wantNodes), wantNodes, len(wantEdges), wantTruncated)
+		}
 	}
 }
