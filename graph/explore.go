@@ -113,17 +113,13 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.NodeK
 	if len(tokens) > maxSearchTokens {
 		return nil, emnkg.FieldErrorf(emnkg.EINVALID, "query", "A search query has at most %d words.", maxSearchTokens)
 	}
-	for _, l := range languages {
-		if !emnkg.ValidLanguage(l) {
-			return nil, emnkg.FieldErrorf(emnkg.EINVALID, "languages", "Invalid language code %q.", l)
-		}
-	}
 	w, err := pageArgs{First: first, After: after}.window(r.DefaultPageSize)
 	if err != nil {
 		return nil, err
 	}
+	// The store checks the languages.
 	cands, err := g.SearchCandidates(ctx, emnkg.SearchCandidatesQuery{Tokens: tokens, Kinds: domainKinds(kinds),
-		Limit: emnkg.MaxSearchLimit})
+		Languages: languages, Limit: emnkg.MaxSearchLimit})
 	if err != nil {
 		return nil, err
 	}

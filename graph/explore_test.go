@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -291,46 +292,16 @@ func TestSearchRanksTitlesFirstWhenTruncated(t *testing.T) {
 // hold than search ranks: the nodes titled with it come first in ID order
 // last, and must still be the first hits.
 func testSearchRanksTitlesFirstWhenTruncated(t *testing.T, open func(tb testing.TB) emnkg.Store) {
-	s := open(t)
-	// Synthetic test data: documents that only mention the word in their
-	// abstract, before (in ID order) a few titled with it.
-	g := &emnkg.Graph{}
-	for i := range emnkg.MaxSearchLimit + 20 {
-		g.Nodes = append(g.Nodes, &emnkg.Node{ID: fmt.Sprintf("syn-a-%04d", i), Kind: emnkg.KindDocument,
-			Props: map[string]any{"title": "Synthetic filler", "abstract": "Mentions quokka once."}})
-	}
-	for i := range 3 {
-		g.Nodes = append(g.Nodes, &emnkg.Node{ID: fmt.Sprintf("syn-z-%d", i), Kind: emnkg.KindDocument,
-			Props: map[string]any{"title": "Quokka study"}})
-	}
-	if _, err := s.ImportGraph(t.Context(), g); err != nil {
-		t.Fatal(err)
-	}
-	c := newClient(t, s)
-	for _, tc := range []struct {
-		query     string
-		truncated bool
-		total     int
-		first     string
-	}{
-		{"quokka", true, emnkg.MaxSearchLimit, "syn-z-0"},
-		{"quokka study", false, 3, "syn-z-0"},
-		{"filler mentions", true, emnkg.MaxSearchLimit, "syn-a-0000"},
-	} {
-		data, errs := query(t, c, fmt.Sprintf(`{ search(query: %q, first: 4) { totalCount truncated edges { node { id } field } } }`, tc.query))
-		if len(errs) > 0 {
-			t.Fatalf("%s: %v", tc.query, errs)
-		}
-		if got := path(t, data, "search.truncated"); got != tc.truncated {
-			t.Errorf("%s: truncated %v, want %v", tc.query, got, tc.truncated)
-		}
-		if got := path(t, data, "search.totalCount"); got != float64(tc.total) {
-			t.Errorf("%s: totalCount %v, want %d", tc.query, got, tc.total)
-		}
-		if got := path(t, data, "search.edges.0.node.id"); got != tc.first {
-			t.Errorf("%s: first hit %v, want %s", tc.query, got, tc.first)
-		}
-	}
+	// Documents that only mention the word in their abstract, before (in ID
+	// order) a few titled with it.
+	c := newClient(t, importBehindFiller(t, open(t), emnkg.KindDocument,
+		map[string]any{"title": "Synthetic filler", "abstract": "Mentions quokka once."},
+		map[string]any{"title": "Quokka study"}))
+	checkSearches(t, c, []searchCase{
+		{`query: "quokka"`, true, emnkg.MaxSearchLimit, "syn-z-0"},
+		{`query: "quokka study"`, false, 3, "syn-z-0"},
+		{`query: "filler mentions"`, true, emnkg.MaxSearchLimit, "syn-a-0000"},
+	})
 	data, _ := query(t, c, `{ search(query: "quokka", first: 4) { edges { node { id } field } } }`)
 	var got []string
 	for _, e := range path(t, data, "search.edges").([]any) {
@@ -338,5 +309,78 @@ func testSearchRanksTitlesFirstWhenTruncated(t *testing.T, open func(tb testing.
 	}
 	if want := []string{"syn-z-0 title", "syn-z-1 title", "syn-z-2 title", "syn-a-0000 abstract"}; !slices.Equal(got, want) {
 		t.Errorf("hits %q, want %q", got, want)
+	}
+}
+
+func TestSearchLanguagesBeyondTheRanked(t *testing.T) {
+	forEachStore(t, testSearchLanguagesBeyondTheRanked)
+}
+
+// testSearchLanguagesBeyondTheRanked searches a word that more terms hold
+// in English than search ranks, and a few, last in search order, in
+// French: asked in French, search must still find those few.
+func testSearchLanguagesBeyondTheRanked(t *testing.T, open func(tb testing.TB) emnkg.Store) {
+	c := newClient(t, importBehindFiller(t, open(t), emnkg.KindGlossaryTerm,
+		map[string]any{"prefLabel_en": "Quokka"},
+		map[string]any{"prefLabel_en": "Short-tailed scrub wallaby", "prefLabel_fr": "Quokka"}))
+	checkSearches(t, c, []searchCase{
+		{`query: "quokka", languages: ["fr"]`, false, 3, "syn-z-0"},
+		{`query: "quokka", languages: ["de", "fr"]`, false, 3, "syn-z-0"},
+		{`query: "quokka", languages: ["en"]`, true, emnkg.MaxSearchLimit, "syn-a-0000"},
+		{`query: "quokka", languages: ["nl"]`, false, 0, ""},
+	})
+}
+
+// importBehindFiller imports into s, as synthetic test data, more nodes of
+// a kind with the filler properties than search ranks (syn-a-0000 on),
+// then three with the special ones (syn-z-0 to 2), and returns s.
+func importBehindFiller(tb testing.TB, s emnkg.Store, kind emnkg.Kind, filler, special map[string]any) emnkg.Store {
+	tb.Helper()
+	g := &emnkg.Graph{}
+	add := func(id string, props map[string]any) {
+		props = maps.Clone(props)
+		props["synthetic"] = true
+		g.Nodes = append(g.Nodes, &emnkg.Node{ID: id, Kind: kind, Props: props})
+	}
+	for i := range emnkg.MaxSearchLimit + 20 {
+		add(fmt.Sprintf("syn-a-%04d", i), filler)
+	}
+	for i := range 3 {
+		add(fmt.Sprintf("syn-z-%d", i), special)
+	}
+	if _, err := s.ImportGraph(tb.Context(), g); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// searchCase is a search (its arguments) and what its answer must say:
+// whether it was truncated, its totalCount and its first hit ("" for none).
+type searchCase struct {
+	args      string
+	truncated bool
+	total     int
+	first     string
+}
+
+// checkSearches runs the searches and checks their answers.
+func checkSearches(tb testing.TB, c *client.Client, cases []searchCase) {
+	tb.Helper()
+	for _, tc := range cases {
+		data, errs := query(tb, c, fmt.Sprintf(`{ search(%s, first: 4) { totalCount truncated edges { node { id } field } } }`, tc.args))
+		if len(errs) > 0 {
+			tb.Fatalf("%s: %v", tc.args, errs)
+		}
+		if got := path(tb, data, "search.truncated"); got != tc.truncated {
+			tb.Errorf("%s: truncated %v, want %v", tc.args, got, tc.truncated)
+		}
+		if got := path(tb, data, "search.totalCount"); got != float64(tc.total) {
+			tb.Errorf("%s: totalCount %v, want %d", tc.args, got, tc.total)
+		}
+		if tc.first != "" {
+			if got := path(tb, data, "search.edges.0.node.id"); got != tc.first {
+				tb.Errorf("%s: first hit %v, want %s", tc.args, got, tc.first)
+			}
+		}
 	}
 }

@@ -1003,7 +1003,10 @@ type SearchConnection struct {
 	// those whose alternative or hidden labels match too, then the rest; within
 	// each of these groups, those with fewer words in their names, titles and
 	// labels first, then by ID. Hits and totalCount are then of the nodes
-	// ranked only.
+	// ranked only. With languages, the nodes ranked are the first 1000 that
+	// match in texts of those languages (or of none) among the first 20000
+	// that match at all, in that order; truncated is then also true when search
+	// stopped looking there.
 	Truncated bool `json:"truncated"`
 }
 

@@ -18,8 +18,12 @@ type Explorer interface {
 	// starts a word of some searchable text (see SearchWordsOf), comparing
 	// folded text (FoldText): at most q.Limit of them, ordered by their
 	// tier (see SearchWords.Tier, better first), then by the TopLength of
-	// their words, then by ID. Stores answer from a full-text index; the
-	// caller ranks the candidates with RankSearch.
+	// their words, then by ID. With q.Languages, only the nodes in which
+	// every token starts a word of a text in no language or in one of them
+	// count (as RankSearch ranks them), looked for among the first
+	// SearchScanFactor × q.Limit matching nodes in that order (see
+	// SearchCollector). Stores answer from a full-text index; the caller
+	// ranks the candidates with RankSearch.
 	SearchCandidates(ctx context.Context, q SearchCandidatesQuery) (*SearchCandidateSet, error)
 
 	// Expand returns the links (relationships without their properties)
@@ -74,13 +78,18 @@ type SearchCandidatesQuery struct {
 	Tokens []string
 	// Kinds restricts the node kinds; empty means all.
 	Kinds []Kind
-	Limit int
+	// Languages, when given, leave out the nodes that match only in texts
+	// of other languages (see ValidLanguage).
+	Languages []string
+	Limit     int
 }
 
 // SearchCandidateSet is the answer to a SearchCandidatesQuery.
 type SearchCandidateSet struct {
 	Nodes []*Node
-	// More reports whether more nodes match than Nodes holds.
+	// More reports whether more nodes match than Nodes holds; with
+	// languages, also that the store stopped looking (see
+	// SearchCollector), so that more may match.
 	More bool
 }
 

@@ -64,6 +64,11 @@ func (q *SearchCandidatesQuery) Validate() error {
 			return Errorf(EINVALID, "Search tokens must be folded words, as Tokenize returns them.")
 		}
 	}
+	for _, l := range q.Languages {
+		if !ValidLanguage(l) {
+			return FieldErrorf(EINVALID, "languages", "Invalid language code %q.", l)
+		}
+	}
 	return nil
 }
 

@@ -325,6 +325,82 @@ const (
 	SearchTierAny
 )
 
+// SearchScanFactor bounds what a search with languages reads: the
+// candidates of a SearchCandidatesQuery with languages are looked for
+// among the first SearchScanFactor × Limit nodes that match its tokens (a
+// common word asked in a rare language costs a bounded read).
+const SearchScanFactor = 20
+
+// SearchCollector gathers the answer to a SearchCandidatesQuery from the
+// nodes that match its tokens, read in the answer's order (tier, top
+// length, ID): a store reads at most RowLimit more nodes and gives each to
+// Add until Add returns false (Done). Without languages it keeps every
+// node; with languages, those that match in texts of no language or of
+// one of them (as RankSearch ranks them), and it reads at most
+// SearchScanFactor × Limit nodes. Both stores and the reference store
+// answer through it, so the rule is written once.
+type SearchCollector struct {
+	limit, scan int
+	// ranker checks nodes against the languages; nil without them.
+	ranker *ranker
+	read   int
+	set    SearchCandidateSet
+	done   bool
+}
+
+// NewSearchCollector returns a collector for q, which must be valid.
+func NewSearchCollector(q SearchCandidatesQuery) *SearchCollector {
+	c := &SearchCollector{limit: q.Limit, set: SearchCandidateSet{Nodes: []*Node{}}}
+	if len(q.Languages) > 0 {
+		c.ranker = newRanker(q.Tokens, q.Languages)
+		c.scan = SearchScanFactor * q.Limit
+	}
+	return c
+}
+
+// RowLimit returns how many more matching nodes the store may read: one
+// more than Add can take, so that reading it tells that more exist; 0 once
+// Add wants no more.
+func (c *SearchCollector) RowLimit() int {
+	switch {
+	case c.done:
+		return 0
+	case c.ranker == nil:
+		return c.limit - len(c.set.Nodes) + 1
+	}
+	return c.scan - c.read + 1
+}
+
+// Add takes the next matching node and reports whether the store should
+// read on.
+func (c *SearchCollector) Add(n *Node) bool {
+	if c.done {
+		return false
+	}
+	if c.ranker != nil {
+		if c.read == c.scan {
+			c.set.More, c.done = true, true
+			return false
+		}
+		c.read++
+		if _, ok := c.ranker.rank(n); !ok {
+			return true
+		}
+	}
+	if len(c.set.Nodes) == c.limit {
+		c.set.More, c.done = true, true
+		return false
+	}
+	c.set.Nodes = append(c.set.Nodes, n)
+	return true
+}
+
+// Done reports whether Add wants no more nodes.
+func (c *SearchCollector) Done() bool { return c.done }
+
+// Result returns the candidates gathered.
+func (c *SearchCollector) Result() *SearchCandidateSet { return &c.set }
+
 // Tier returns the best tier of w for tokens (see SearchTierExactTop), and
 // false when some token starts no word of w at all.
 func (w SearchWords) Tier(tokens []string) (int, bool) {

@@ -541,3 +541,81 @@ func TestSearchWordsTier(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCollector feeds a collector matching nodes in order: 50 terms
+// labelled in English only, then 10 labelled in French too.
+func TestSearchCollector(t *testing.T) {
+	var nodes []*emnkg.Node
+	for i := range 60 {
+		props := map[string]any{"prefLabel_en": fmt.Sprintf("alpha %d", i)}
+		if i >= 50 {
+			props["prefLabel_fr"] = fmt.Sprintf("alpha %d", i)
+		}
+		nodes = append(nodes, &emnkg.Node{ID: fmt.Sprintf("t%02d", i), Kind: emnkg.KindGlossaryTerm, Props: props})
+	}
+	tests := []struct {
+		name      string
+		languages []string
+		limit     int
+		wantIDs   []string
+		wantMore  bool
+		wantRead  int // nodes read before Add said stop
+	}{
+		{"no languages", nil, 3, []string{"t00", "t01", "t02"}, true, 4},
+		{"no languages, all fit", nil, 60, nodes60(), false, 60},
+		{"limit 0", nil, 0, nil, true, 1},
+		{"english", []string{"en"}, 2, []string{"t00", "t01"}, true, 3},
+		// 2 × 20 = 40 nodes looked at: none in French among them.
+		{"french out of reach", []string{"fr"}, 2, nil, true, 41},
+		// 3 × 20 = 60 nodes: the ten French ones are the last.
+		{"french within reach", []string{"fr"}, 3, []string{"t50", "t51", "t52"}, true, 54},
+		{"french, all fit", []string{"fr", "de"}, 10, []string{"t50", "t51", "t52", "t53", "t54", "t55", "t56", "t57", "t58", "t59"}, false, 60},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := emnkg.SearchCandidatesQuery{Tokens: []string{"alpha"}, Languages: tt.languages, Limit: tt.limit}
+			c := emnkg.NewSearchCollector(q)
+			first := tt.limit + 1
+			if tt.languages != nil {
+				first = emnkg.SearchScanFactor*tt.limit + 1
+			}
+			if got := c.RowLimit(); got != first {
+				t.Errorf("first RowLimit %d, want %d", got, first)
+			}
+			read := 0
+			for _, n := range nodes {
+				rowLimit := c.RowLimit()
+				if rowLimit <= 0 {
+					t.Fatalf("RowLimit %d after %d nodes, and Add did not say stop", rowLimit, read)
+				}
+				read++
+				if !c.Add(n) {
+					break
+				}
+				if c.Done() {
+					t.Fatal("Done before Add said stop")
+				}
+			}
+			set := c.Result()
+			var ids []string
+			for _, n := range set.Nodes {
+				ids = append(ids, n.ID)
+			}
+			if !slices.Equal(ids, tt.wantIDs) || set.More != tt.wantMore || read != tt.wantRead {
+				t.Errorf("got %q More %v after reading %d, want %q More %v after %d", ids, set.More, read, tt.wantIDs, tt.wantMore, tt.wantRead)
+			}
+			if tt.wantMore && (!c.Done() || c.RowLimit() != 0 || c.Add(nodes[0])) {
+				t.Errorf("after stop: Done %v, RowLimit %d", c.Done(), c.RowLimit())
+			}
+		})
+	}
+}
+
+// nodes60 returns the IDs t00 to t59.
+func nodes60() []string {
+	var ids []string
+	for i := range 60 {
+		ids = append(ids, fmt.Sprintf("t%02d", i))
+	}
+	return ids
+}

@@ -167,7 +167,12 @@ func searchTierCypher() string {
 // index finds the nodes with a word starting with each token in the
 // group's fields; Cypher then computes their tier exactly, keeps the
 // group's tiers and kinds, orders and limits. Groups are asked one after
-// the other, in one transaction, until the limit is passed.
+// the other, in one transaction, and the nodes go to an
+// emnkg.SearchCollector until it has what it needs. Without languages a
+// group's nodes come as one list (Bolt sends one list faster than many
+// records); with languages, which may read many nodes to keep a few, one
+// record each, and the records the collector does not want are never
+// sent.
 func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -179,34 +184,51 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	if len(q.Kinds) > 0 {
 		kinds = " AND n:" + labelExpr(q.Kinds)
 	}
-	cypher := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n " +
+	ordered := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n " +
 		"WITH n, " + searchTierCypher() + " AS tier WHERE tier IN $tiers" + kinds +
 		" WITH n, tier, CASE n." + keySearchTop + " WHEN '' THEN 0 ELSE size(split(n." + keySearchTop + ", ' ')) END AS topLength" +
-		" ORDER BY tier, topLength, n.id LIMIT $limit RETURN collect(" + nodeMap("n") + ") AS ns"
+		" ORDER BY tier, topLength, n.id LIMIT $limit"
+	asList := ordered + " RETURN collect(" + nodeMap("n") + ") AS ns"
+	asRecords := ordered + " RETURN " + nodeMap("n") + " AS n"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.SearchCandidateSet, error) {
-		out := &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
+		c := emnkg.NewSearchCollector(q)
 		for _, g := range searchTierGroups() {
-			// One node more than needed tells whether there are more.
-			need := q.Limit - len(out.Nodes)
-			recs, err := s.run(ctx, tx, cypher, map[string]any{"index": searchIndex,
-				"query": luceneQuery(q.Tokens, g.fields), "tokens": q.Tokens, "tiers": g.tiers, "limit": int64(need + 1)})
-			if err != nil {
-				return nil, err
+			p := map[string]any{"index": searchIndex, "query": luceneQuery(q.Tokens, g.fields), "tokens": q.Tokens,
+				"tiers": g.tiers, "limit": int64(c.RowLimit())}
+			if len(q.Languages) > 0 {
+				err := s.each(ctx, tx, asRecords, p, func(r *neo4j.Record) (bool, error) {
+					n, err := decodeNode(r.Values[0])
+					if err != nil {
+						return false, err
+					}
+					return c.Add(n.node()), nil
+				})
+				if err != nil {
+					return nil, err
+				}
+			} else {
+				recs, err := s.run(ctx, tx, asList, p)
+				if err != nil {
+					return nil, err
+				}
+				if len(recs) != 1 {
+					return nil, fmt.Errorf("neo4j: search returned %d rows", len(recs))
+				}
+				ns, err := decodeNodeList(recs[0].Values[0])
+				if err != nil {
+					return nil, err
+				}
+				for _, n := range ns {
+					if !c.Add(n) {
+						break
+					}
+				}
 			}
-			if len(recs) != 1 {
-				return nil, fmt.Errorf("neo4j: search returned %d rows", len(recs))
+			if c.Done() {
+				break
 			}
-			ns, err := decodeNodeList(recs[0].Values[0])
-			if err != nil {
-				return nil, err
-			}
-			if len(ns) > need {
-				out.Nodes, out.More = append(out.Nodes, ns[:need]...), true
-				return out, nil
-			}
-			out.Nodes = append(out.Nodes, ns...)
 		}
-		return out, nil
+		return c.Result(), nil
 	})
 }
 

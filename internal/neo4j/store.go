@@ -305,6 +305,27 @@ func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 	return recs, err
 }
 
+// each runs a read query and gives f its records one after the other,
+// until there are no more, f returns false or an error; the records left
+// are never sent (the driver discards them when the transaction ends).
+func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any,
+	f func(*neo4j.Record) (bool, error)) error {
+	if s.queryHook != nil {
+		s.queryHook(cypher, params)
+	}
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		more, err := f(res.Record())
+		if err != nil || !more {
+			return err
+		}
+	}
+	return res.Err()
+}
+
 // codeConstraintFailed is the Neo4j error code of a uniqueness violation.
 const codeConstraintFailed = "Neo.ClientError.Schema.ConstraintValidationFailed"
 

@@ -186,10 +186,11 @@ func searchQuery(match string, kindsIn []emnkg.Kind, exclude []string, limit int
 
 // SearchCandidates returns up to q.Limit nodes whose search words have
 // every token, by tier, then by the number of their top words, then by
-// ID: the full-text index answers one tier after the other until the
-// limit is passed. A tier is asked only when every node of the better
-// tiers fitted under the limit, so the nodes read so far are exactly
-// those of the better tiers.
+// ID: the full-text index answers one tier after the other, and the nodes
+// go to an emnkg.SearchCollector (which leaves out those not in
+// q.Languages) until it has what it needs. A tier is asked only when the
+// collector took every node of the better tiers, so the nodes read so far
+// are exactly those of the better tiers.
 func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQuery) (*emnkg.SearchCandidateSet, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -199,28 +200,25 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	}
 	var out *emnkg.SearchCandidateSet
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		out = &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
+		c := emnkg.NewSearchCollector(q)
+		var read []string
 		for _, match := range tierMatches(q.Tokens) {
-			// One node more than needed tells whether there are more.
-			need := q.Limit - len(out.Nodes)
-			read := make([]string, len(out.Nodes))
-			for i, n := range out.Nodes {
-				read[i] = n.ID
-			}
-			query, args, err := searchQuery(match, q.Kinds, read, need+1)
+			query, args, err := searchQuery(match, q.Kinds, read, c.RowLimit())
 			if err != nil {
 				return err
 			}
-			ns, err := s.queryNodes(ctx, tx, "search", query, args)
+			err = s.eachNode(ctx, tx, "search", query, args, func(n *emnkg.Node) bool {
+				read = append(read, n.ID)
+				return c.Add(n)
+			})
 			if err != nil {
 				return err
 			}
-			if len(ns) > need {
-				out.Nodes, out.More = append(out.Nodes, ns[:need]...), true
-				return nil
+			if c.Done() {
+				break
 			}
-			out.Nodes = append(out.Nodes, ns...)
 		}
+		out = c.Result()
 		return nil
 	})
 	if err != nil {
@@ -229,20 +227,23 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	return out, nil
 }
 
-// queryNodes runs a query of nodeColumns rows and returns the nodes.
-func (s *Store) queryNodes(ctx context.Context, tx *sql.Tx, what, query string, args []any) ([]*emnkg.Node, error) {
+// eachNode runs a query of nodeColumns rows and gives f the nodes, one
+// after the other, until there are no more or f returns false (the rows
+// left are not read).
+func (s *Store) eachNode(ctx context.Context, tx *sql.Tx, what, query string, args []any, f func(*emnkg.Node) bool) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, wrapf(err, "%s", what)
+		return wrapf(err, "%s", what)
 	}
 	defer rows.Close()
-	out := []*emnkg.Node{}
 	for rows.Next() {
 		n, err := s.scanNode(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, n)
+		if !f(n) {
+			break
+		}
 	}
-	return out, wrapf(rows.Err(), "%s", what)
+	return wrapf(rows.Err(), "%s", what)
 }

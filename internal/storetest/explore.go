@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +109,7 @@ func RunExplorer(t *testing.T, open func(tb testing.TB) emnkg.Store) {
 	ref := newIndex(ExploreFixture())
 	t.Run("SearchCandidates", func(t *testing.T) { testSearchCandidates(t, x, ref) })
 	t.Run("RankSearch", func(t *testing.T) { testRankSearch(t, x, ref) })
+	t.Run("SearchLanguages", func(t *testing.T) { testSearchLanguages(t, x, ref) })
 	t.Run("SearchInvalid", func(t *testing.T) { testSearchInvalid(t, x) })
 	t.Run("Expand", func(t *testing.T) { testExpand(t, x, ref) })
 	t.Run("ExpandInvalid", func(t *testing.T) { testExpandInvalid(t, x) })
@@ -463,6 +465,47 @@ func testRankSearch(t *testing.T, x emnkg.Explorer, ref *index) {
 		hits[0].Snippet != "<mark>retour</mark>" || hits[1].Node.ID != "syn-term-voluntary" {
 		t.Errorf("hits for retour: %s", hitsString(hits))
 	}
+}
+
+// testSearchLanguages checks the candidates of searches with languages:
+// in the order of all matching nodes, the first Limit that RankSearch
+// ranks under the languages, looked for among the first SearchScanFactor ×
+// Limit matching nodes; More when more of those pass or more nodes match
+// than were looked at. (The fixture is too small for a scan limit to cut:
+// emnkg's tests check SearchCollector with more nodes.)
+func testSearchLanguages(t *testing.T, x emnkg.Explorer, ref *index) {
+	all := slices.Collect(maps.Values(ref.nodes))
+	queries := []string{"a", "emn", "return", "retour", "Rückkehr", "asyl", "r", "v", "d", "mig"}
+	languages := [][]string{{"en"}, {"fr"}, {"de", "fr"}, {"nl"}}
+	cutByLanguage := false
+	for _, query := range queries {
+		tokens := emnkg.Tokenize(query)
+		ordered := searchOrder(all, tokens)
+		for _, langs := range languages {
+			for _, limit := range []int{1, 2, 3, 10, emnkg.MaxSearchLimit} {
+				scan := min(len(ordered), emnkg.SearchScanFactor*limit)
+				var admitted []string
+				for _, n := range ordered[:scan] {
+					if len(emnkg.RankSearch([]*emnkg.Node{n}, query, langs)) == 1 {
+						admitted = append(admitted, n.ID)
+					}
+				}
+				cutByLanguage = cutByLanguage || len(admitted) < scan
+				more := len(admitted) > limit || len(ordered) > scan
+				want := admitted[:min(limit, len(admitted))]
+				got := searchCandidates(t, x, emnkg.SearchCandidatesQuery{Tokens: tokens, Languages: langs, Limit: limit})
+				if g := nodeIDs(got.Nodes); !slices.Equal(g, want) || got.More != more {
+					t.Errorf("SearchCandidates(%q, languages %q, limit %d) = %q (More %v), want %q (More %v)",
+						query, langs, limit, g, got.More, want, more)
+				}
+			}
+		}
+	}
+	if !cutByLanguage {
+		t.Error("no language left out a matching node: the fixture no longer tests the languages")
+	}
+	_, err := x.SearchCandidates(t.Context(), emnkg.SearchCandidatesQuery{Tokens: []string{"a"}, Languages: []string{"EN"}, Limit: 10})
+	checkCode(t, err, emnkg.EINVALID)
 }
 
 func hitsString(hs []emnkg.SearchHit) string {

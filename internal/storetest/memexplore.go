@@ -80,9 +80,8 @@ func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidate
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}
 	if len(q.Tokens) == 0 {
-		return out, nil
+		return &emnkg.SearchCandidateSet{Nodes: []*emnkg.Node{}}, nil
 	}
 	var ofKinds []*emnkg.Node
 	for _, n := range m.sortedNodesLocked() {
@@ -90,14 +89,13 @@ func (m *MemStore) SearchCandidates(ctx context.Context, q emnkg.SearchCandidate
 			ofKinds = append(ofKinds, n)
 		}
 	}
-	cands := searchOrder(ofKinds, q.Tokens)
-	if len(cands) > q.Limit {
-		cands, out.More = cands[:q.Limit], true
+	c := emnkg.NewSearchCollector(q)
+	for _, n := range searchOrder(ofKinds, q.Tokens) {
+		if !c.Add(copyNode(n)) {
+			break
+		}
 	}
-	for _, n := range cands {
-		out.Nodes = append(out.Nodes, copyNode(n))
-	}
-	return out, nil
+	return c.Result(), nil
 }
 
 // searchOrder returns the nodes whose search words match every token, in
