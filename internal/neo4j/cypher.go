@@ -190,8 +190,8 @@ func filterUsesID(f *emnkg.Filter) bool {
 // decodeNode and decodeEdge. A node's search words stay in the database:
 // they can be as long as all its texts together.
 func nodeMap(v string) string {
-	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: %[1]s{.*, %[2]s: null, %[3]s: null, %[4]s: null}}",
-		v, keySearchTop, keySearchMid, keySearchLow)
+	return fmt.Sprintf("{id: %[1]s.id, labels: labels(%[1]s), props: %[1]s{.*, %[2]s: null, %[3]s: null, %[4]s: null, %[5]s: null}}",
+		v, keySearchTop, keySearchMid, keySearchLow, keySearchTopLength)
 }
 
 func edgeMap(v string) string {

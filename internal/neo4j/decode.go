@@ -143,6 +143,7 @@ func deleteSearchWords(props map[string]any) {
 	delete(props, keySearchTop)
 	delete(props, keySearchMid)
 	delete(props, keySearchLow)
+	delete(props, keySearchTopLength)
 	delete(props, keyLegacySearch)
 }
 
@@ -150,7 +151,7 @@ func deleteSearchWords(props map[string]any) {
 // (the ID, the version, the search words) rather than a domain property.
 func internalKey(k string) bool {
 	switch k {
-	case keyID, keyVersion, keySearchTop, keySearchMid, keySearchLow, keyLegacySearch:
+	case keyID, keyVersion, keySearchTop, keySearchMid, keySearchLow, keySearchTopLength, keyLegacySearch:
 		return true
 	}
 	return false

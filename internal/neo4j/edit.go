@@ -76,7 +76,7 @@ func (c *changeTx) Edge(ctx context.Context, id string, typ emnkg.RelType) (*emn
 // and search words, and counts the change in the kept facet counts: the
 // replaced node's stored values out, the written ones in.
 func (c *changeTx) WriteNode(ctx context.Context, n *emnkg.Node, create bool) error {
-	props := make(map[string]any, len(n.Props)+5) // ID, version, three parts of search words
+	props := make(map[string]any, len(n.Props)+6) // ID, version, search words in three parts, top length
 	maps.Copy(props, n.Props)
 	props[keyID] = n.ID
 	props[keyVersion] = n.Version

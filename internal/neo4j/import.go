@@ -356,7 +356,7 @@ func (s *Store) writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, ord
 		if !c.dirty {
 			continue
 		}
-		row := make(map[string]any, len(c.props)+5) // ID, version, three parts of search words
+		row := make(map[string]any, len(c.props)+6) // ID, version, search words in three parts, top length
 		maps.Copy(row, c.props)
 		row[keyID] = id
 		row[keyVersion] = c.version

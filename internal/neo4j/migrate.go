@@ -20,6 +20,9 @@ const (
 	keySearchTop = "_search_top"
 	keySearchMid = "_search_mid"
 	keySearchLow = "_search_low"
+	// keySearchTopLength holds the number of words of keySearchTop
+	// (emnkg.SearchWords.TopLength), by which search orders candidates.
+	keySearchTopLength = "_search_top_length"
 	// keyLegacySearch held all search words of a node before they were
 	// split; Migrate removes it.
 	keyLegacySearch = "_search"

@@ -82,10 +82,13 @@ func TestMigrateRepairsSearch(t *testing.T) {
 	// Nodes written before the store kept search words get theirs; nodes
 	// that kept them in one property, as the store did before it split
 	// them by weight, get them split, and lose the old property.
-	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-b'}) REMOVE n._search_top, n._search_mid, n._search_low", nil)
+	// Nodes that kept the words split but not the number of top words get
+	// that number.
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-b'}) REMOVE n._search_top, n._search_mid, n._search_low, n._search_top_length", nil)
 	neo4jtest.Exec(t, "CREATE (:Node:Network {id: 't-net-old', _version: 1, name: 'Old Networks'})", nil)
-	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-net'}) REMOVE n._search_top, n._search_mid, n._search_low "+
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-net'}) REMOVE n._search_top, n._search_mid, n._search_low, n._search_top_length "+
 		"SET n._search = 'words of an older version'", nil)
+	neo4jtest.Exec(t, "MATCH (n:Node {id: 't-org-a'}) REMOVE n._search_top_length", nil)
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +108,9 @@ func TestMigrateRepairsSearch(t *testing.T) {
 	if got := searchIDs(t, s, "older"); len(got) != 0 {
 		t.Errorf("older: %q", got)
 	}
-	if n := neo4jtest.Exec(t, "MATCH (n:Node) WHERE n._search IS NOT NULL OR n._search_low IS NULL RETURN count(n)",
-		nil).Records[0].Values[0].(int64); n != 0 {
+	if n := neo4jtest.Exec(t, "MATCH (n:Node) WHERE n._search IS NOT NULL OR n._search_low IS NULL OR "+
+		"n._search_top_length <> CASE n._search_top WHEN '' THEN 0 ELSE size(split(n._search_top, ' ')) END "+
+		"OR n._search_top_length IS NULL RETURN count(n)", nil).Records[0].Values[0].(int64); n != 0 {
 		t.Errorf("%d nodes keep the old search words or lack the new ones", n)
 	}
 }

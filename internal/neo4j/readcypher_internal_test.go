@@ -102,4 +102,30 @@ func TestLuceneQuery(t *testing.T) {
 	if got, want := luceneQuery([]string{"a", "b"}, []string{"f", "g"}), "+(f:a* g:a*) +(f:b* g:b*)"; got != want {
 		t.Errorf("two fields: got %q, want %q", got, want)
 	}
+	words := []struct {
+		tokens []string
+		want   string
+		ok     bool
+	}{
+		{[]string{"ruck"}, "+f:ruck", true},
+		{[]string{"a", "32007"}, "+f:a +f:32007", true},
+		{[]string{`a+b`, "c*"}, `+f:a\+b +f:c\*`, true},
+		{[]string{"a", long}, "", false},
+	}
+	for _, tt := range words {
+		if got, ok := luceneWordsQuery(tt.tokens, "f"); got != tt.want || ok != tt.ok {
+			t.Errorf("words %q: got %q %v, want %q %v", tt.tokens, got, ok, tt.want, tt.ok)
+		}
+	}
+	// The second tier leaves the first out; a long token makes both
+	// tiers compute their tier.
+	groups := searchTierGroups([]string{"a"})
+	if len(groups) != 4 || !groups[0].words || groups[1].words || groups[1].query != "+(_search_top:a*) -(+_search_top:a)" {
+		t.Errorf("groups %+v", groups)
+	}
+	for _, g := range searchTierGroups([]string{long}) {
+		if g.words {
+			t.Errorf("a long token's tier %d asked as words", g.tier)
+		}
+	}
 }

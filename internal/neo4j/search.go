@@ -42,20 +42,22 @@ func searchIndexConfigured(info any) bool {
 		slices.Equal(labels, []any{nodeLabel}) && slices.Equal(props, []any{keySearchTop, keySearchMid, keySearchLow})
 }
 
-// setSearchWords sets the search words of a node among its stored
-// properties.
+// setSearchWords sets the search words of a node, and the number of its
+// top words, among its stored properties.
 func setSearchWords(stored map[string]any, id string, kind emnkg.Kind, props map[string]any) {
 	w := emnkg.SearchWordsOf(&emnkg.Node{ID: id, Kind: kind, Props: props})
 	stored[keySearchTop], stored[keySearchMid], stored[keySearchLow] = w.Top, w.Mid, w.Low
+	stored[keySearchTopLength] = int64(w.TopLength())
 }
 
-// backfillSearch gives every node without search words its words (and
+// backfillSearch gives every node without search words, or without the
+// number of its top words (kept since 28 Nov 2026), its words (and
 // removes the one property that held them before), in batches of a write
 // transaction each.
 func (s *Store) backfillSearch(ctx context.Context) error {
 	for {
 		n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-			recs, err := s.run(ctx, tx, "MATCH (n:"+nodeLabel+") WHERE n."+keySearchLow+" IS NULL "+
+			recs, err := s.run(ctx, tx, "MATCH (n:"+nodeLabel+") WHERE n."+keySearchTopLength+" IS NULL OR n."+keySearchLow+" IS NULL "+
 				"RETURN "+nodeMap("n")+" AS n LIMIT $batch", map[string]any{"batch": lookupBatch})
 			if err != nil {
 				return 0, err
@@ -72,7 +74,8 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 			}
 			err = s.writeRows(ctx, tx, rows, "UNWIND $rows AS row MATCH (n:"+nodeLabel+" {id: row.id})"+idHint("n")+" "+
 				"SET n."+keySearchTop+" = row."+keySearchTop+", n."+keySearchMid+" = row."+keySearchMid+", "+
-				"n."+keySearchLow+" = row."+keySearchLow+" REMOVE n."+keyLegacySearch+" RETURN count(n)")
+				"n."+keySearchLow+" = row."+keySearchLow+", n."+keySearchTopLength+" = row."+keySearchTopLength+
+				" REMOVE n."+keyLegacySearch+" RETURN count(n)")
 			return len(rows), err
 		})
 		if err != nil {
@@ -94,10 +97,11 @@ const maxPrefixRunes = 100
 // syntax.
 const luceneSpecial = `\+-!():^[]"{}~*?|&/`
 
-// luceneToken returns a token as a Lucene prefix query: cut to
-// maxPrefixRunes, Lucene's syntax escaped, and a wildcard after it.
-func luceneToken(tok string) string {
-	if utf8.RuneCountInString(tok) > maxPrefixRunes {
+// luceneToken returns a token as a Lucene term query, Lucene's syntax
+// escaped; as a prefix query, cut to maxPrefixRunes and with a wildcard
+// after it.
+func luceneToken(tok string, prefix bool) string {
+	if prefix && utf8.RuneCountInString(tok) > maxPrefixRunes {
 		tok = string([]rune(tok)[:maxPrefixRunes])
 	}
 	var b strings.Builder
@@ -107,7 +111,9 @@ func luceneToken(tok string) string {
 		}
 		b.WriteRune(r)
 	}
-	b.WriteByte('*')
+	if prefix {
+		b.WriteByte('*')
+	}
 	return b.String()
 }
 
@@ -119,29 +125,60 @@ func luceneQuery(tokens, fields []string) string {
 	for i, tok := range tokens {
 		alts := make([]string, len(fields))
 		for j, f := range fields {
-			alts[j] = f + ":" + luceneToken(tok)
+			alts[j] = f + ":" + luceneToken(tok, true)
 		}
 		parts[i] = "+(" + strings.Join(alts, " ") + ")"
 	}
 	return strings.Join(parts, " ")
 }
 
-// searchTierGroup is one of the full-text queries SearchCandidates runs
-// one after the other: the fields it asks the index about, and the tiers
-// (see emnkg.SearchWords.Tier) whose nodes it returns. The index finds the
-// nodes of these tiers and possibly of better ones, which an earlier query
-// returned.
-type searchTierGroup struct {
-	fields []string
-	tiers  []int64
+// luceneWordsQuery returns the full-text query that finds the nodes in
+// which every token is a word of the field, and true; or false when a
+// token is longer than maxPrefixRunes: the index splits words after 255
+// UTF-16 code units, so it could not tell such a token exactly.
+func luceneWordsQuery(tokens []string, field string) (string, bool) {
+	parts := make([]string, len(tokens))
+	for i, tok := range tokens {
+		if utf8.RuneCountInString(tok) > maxPrefixRunes {
+			return "", false
+		}
+		parts[i] = "+" + field + ":" + luceneToken(tok, false)
+	}
+	return strings.Join(parts, " "), true
 }
 
-// searchTierGroups returns the groups, best tiers first.
-func searchTierGroups() []searchTierGroup {
+// searchTierGroup is one of the full-text queries SearchCandidates runs
+// one after the other for some tokens: the query, and the tier (see
+// emnkg.SearchWords.Tier) whose nodes it returns. The index finds the
+// nodes of that tier and possibly of better ones, which an earlier query
+// returned, or (words) exactly the nodes of that tier.
+type searchTierGroup struct {
+	query string
+	tier  int64
+	words bool
+}
+
+// searchTierGroups returns the groups for tokens, best tier first. The
+// best tier (every token a word of the top field) is asked of the index
+// as words, which spares computing the tier of each node; the next
+// (every token starts a word of it) leaves those out in the index.
+func searchTierGroups(tokens []string) []searchTierGroup {
+	top := luceneQuery(tokens, []string{keySearchTop})
+	labels := luceneQuery(tokens, []string{keySearchTop, keySearchMid})
+	anywhere := luceneQuery(tokens, searchKeys())
+	if words, ok := luceneWordsQuery(tokens, keySearchTop); ok {
+		return []searchTierGroup{
+			{words, emnkg.SearchTierExactTop, true},
+			{top + " -(" + words + ")", emnkg.SearchTierTop, false},
+			{labels, emnkg.SearchTierLabels, false},
+			{anywhere, emnkg.SearchTierAny, false},
+		}
+	}
 	return []searchTierGroup{
-		{[]string{keySearchTop}, []int64{emnkg.SearchTierExactTop, emnkg.SearchTierTop}},
-		{[]string{keySearchTop, keySearchMid}, []int64{emnkg.SearchTierLabels}},
-		{searchKeys(), []int64{emnkg.SearchTierAny}},
+		{top, emnkg.SearchTierExactTop, false},
+		{top, emnkg.SearchTierTop, false},
+		{labels, emnkg.SearchTierLabels, false},
+		{anywhere, emnkg.SearchTierAny, false},
 	}
 }
 
@@ -162,12 +199,13 @@ func searchTierCypher() string {
 }
 
 // SearchCandidates returns up to q.Limit nodes whose search words have
-// every token, by tier, then by the number of their top words (words are
-// joined by single spaces), then by ID. For each group of tiers the full-text
-// index finds the nodes with a word starting with each token in the
-// group's fields; Cypher then computes their tier exactly, keeps the
-// group's tiers and kinds, orders and limits. Groups are asked one after
-// the other, in one transaction, and the nodes go to an
+// every token, by tier, then by the number of their top words (kept in
+// keySearchTopLength), then by ID. For each tier the full-text index
+// finds the nodes of that tier (the best one, see searchTierGroups) or
+// those with a word starting with each token in the tier's fields, whose
+// tier Cypher then computes exactly; the tier's nodes of the kinds asked
+// are ordered and limited. Tiers are asked one after the other, in one
+// transaction, and the nodes go to an
 // emnkg.SearchCollector until it has what it needs. Without languages a
 // group's nodes come as one list (Bolt sends one list faster than many
 // records); with languages, which may read many nodes to keep a few, one
@@ -184,17 +222,27 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	if len(q.Kinds) > 0 {
 		kinds = " AND n:" + labelExpr(q.Kinds)
 	}
-	ordered := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n " +
-		"WITH n, " + searchTierCypher() + " AS tier WHERE tier IN $tiers" + kinds +
-		" WITH n, tier, CASE n." + keySearchTop + " WHEN '' THEN 0 ELSE size(split(n." + keySearchTop + ", ' ')) END AS topLength" +
-		" ORDER BY tier, topLength, n.id LIMIT $limit"
-	asList := ordered + " RETURN collect(" + nodeMap("n") + ") AS ns"
-	asRecords := ordered + " RETURN " + nodeMap("n") + " AS n"
+	// The nodes written before the number of top words was kept count
+	// them here, until Migrate has kept it for them.
+	topLength := "coalesce(n." + keySearchTopLength + ", CASE n." + keySearchTop + " WHEN '' THEN 0 ELSE size(split(n." +
+		keySearchTop + ", ' ')) END)"
+	found := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n "
+	ordered := " WITH n ORDER BY " + topLength + ", n.id LIMIT $limit"
+	queries := func(where string) (asList, asRecords string) {
+		q := found + where + ordered
+		return q + " RETURN collect(" + nodeMap("n") + ") AS ns", q + " RETURN " + nodeMap("n") + " AS n"
+	}
+	wordsList, wordsRecords := queries("WITH n WHERE true" + kinds)
+	tierList, tierRecords := queries("WITH n, " + searchTierCypher() + " AS tier WHERE tier = $tier" + kinds)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.SearchCandidateSet, error) {
 		c := emnkg.NewSearchCollector(q)
-		for _, g := range searchTierGroups() {
-			p := map[string]any{"index": searchIndex, "query": luceneQuery(q.Tokens, g.fields), "tokens": q.Tokens,
-				"tiers": g.tiers, "limit": int64(c.RowLimit())}
+		for _, g := range searchTierGroups(q.Tokens) {
+			p := map[string]any{"index": searchIndex, "query": g.query, "tokens": q.Tokens, "tier": g.tier,
+				"limit": int64(c.RowLimit())}
+			asList, asRecords := tierList, tierRecords
+			if g.words {
+				asList, asRecords = wordsList, wordsRecords
+			}
 			if len(q.Languages) > 0 {
 				err := s.each(ctx, tx, asRecords, p, func(r *neo4j.Record) (bool, error) {
 					n, err := decodeNode(r.Values[0])
