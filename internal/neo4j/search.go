@@ -185,16 +185,20 @@ func searchTierGroups(tokens []string) []searchTierGroup {
 // searchTierCypher returns the Cypher expression of the tier of the node
 // n for $tokens, computed from its search words exactly as
 // emnkg.SearchWords.Tier does; null when some token starts no word (the
-// index can find more: see maxPrefixRunes).
+// index can find more: see maxPrefixRunes). Words are joined by single
+// spaces and tokens have none, so a token starts a word of words when
+// " " + words contains " " + token, and is one when " " + words + " "
+// contains " " + token + " ": string searches, which cost much less than
+// splitting the words into a list for each node.
 func searchTierCypher() string {
-	top := "split(n." + keySearchTop + ", ' ')"
-	mid := top + " + split(n." + keySearchMid + ", ' ')"
-	all := mid + " + split(n." + keySearchLow + ", ' ')"
+	top := "(' ' + n." + keySearchTop + ")"
+	labels := "(' ' + n." + keySearchTop + " + ' ' + n." + keySearchMid + ")"
+	all := "(' ' + n." + keySearchTop + " + ' ' + n." + keySearchMid + " + ' ' + n." + keySearchLow + ")"
 	starts := func(words string) string {
-		return "all(t IN $tokens WHERE any(w IN " + words + " WHERE w STARTS WITH t))"
+		return "all(t IN $tokens WHERE " + words + " CONTAINS ' ' + t)"
 	}
-	return fmt.Sprintf("CASE WHEN all(t IN $tokens WHERE t IN %s) THEN %d WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d END",
-		top, emnkg.SearchTierExactTop, starts(top), emnkg.SearchTierTop, starts(mid), emnkg.SearchTierLabels,
+	return fmt.Sprintf("CASE WHEN all(t IN $tokens WHERE %s + ' ' CONTAINS ' ' + t + ' ') THEN %d WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d END",
+		top, emnkg.SearchTierExactTop, starts(top), emnkg.SearchTierTop, starts(labels), emnkg.SearchTierLabels,
 		starts(all), emnkg.SearchTierAny)
 }
 
