@@ -151,7 +151,9 @@ func luceneWordsQuery(tokens []string, field string) (string, bool) {
 // one after the other for some tokens: the query, and the tier (see
 // emnkg.SearchWords.Tier) whose nodes it returns. The index finds the
 // nodes of that tier and possibly of better ones, which an earlier query
-// returned, or (words) exactly the nodes of that tier.
+// returned, or (words) the nodes of that tier and possibly a few more: a
+// word longer than the index's 255 UTF-16 code units is indexed as parts,
+// whose last part a token can equal.
 type searchTierGroup struct {
 	query string
 	tier  int64
@@ -236,7 +238,10 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 		q := found + where + ordered
 		return q + " RETURN collect(" + nodeMap("n") + ") AS ns", q + " RETURN " + nodeMap("n") + " AS n"
 	}
-	wordsList, wordsRecords := queries("WITH n WHERE true" + kinds)
+	// The index finds the best tier's nodes, but for words longer than it
+	// indexes whole (see searchTierGroup): a string search tells those.
+	wordsList, wordsRecords := queries("WITH n WHERE all(t IN $tokens WHERE ' ' + n." + keySearchTop +
+		" + ' ' CONTAINS ' ' + t + ' ')" + kinds)
 	tierList, tierRecords := queries("WITH n, " + searchTierCypher() + " AS tier WHERE tier = $tier" + kinds)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.SearchCandidateSet, error) {
 		c := emnkg.NewSearchCollector(q)
