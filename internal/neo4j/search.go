@@ -184,24 +184,33 @@ func searchTierGroups(tokens []string) []searchTierGroup {
 	}
 }
 
+// tokensAreWords returns the Cypher condition that every token of $tokens
+// is a word of words, an expression of words joined by single spaces: as
+// tokens have no spaces, a token is one when " " + words + " " contains
+// " " + token + " ", a string search, which costs much less than
+// splitting the words into a list for each node.
+func tokensAreWords(words string) string {
+	return "all(t IN $tokens WHERE ' ' + " + words + " + ' ' CONTAINS ' ' + t + ' ')"
+}
+
+// tokensStartWords returns the Cypher condition that every token of
+// $tokens starts a word of words (see tokensAreWords): " " + words
+// contains " " + token.
+func tokensStartWords(words string) string {
+	return "all(t IN $tokens WHERE ' ' + " + words + " CONTAINS ' ' + t)"
+}
+
 // searchTierCypher returns the Cypher expression of the tier of the node
 // n for $tokens, computed from its search words exactly as
 // emnkg.SearchWords.Tier does; null when some token starts no word (the
-// index can find more: see maxPrefixRunes). Words are joined by single
-// spaces and tokens have none, so a token starts a word of words when
-// " " + words contains " " + token, and is one when " " + words + " "
-// contains " " + token + " ": string searches, which cost much less than
-// splitting the words into a list for each node.
+// index can find more: see maxPrefixRunes).
 func searchTierCypher() string {
-	top := "(' ' + n." + keySearchTop + ")"
-	labels := "(' ' + n." + keySearchTop + " + ' ' + n." + keySearchMid + ")"
-	all := "(' ' + n." + keySearchTop + " + ' ' + n." + keySearchMid + " + ' ' + n." + keySearchLow + ")"
-	starts := func(words string) string {
-		return "all(t IN $tokens WHERE " + words + " CONTAINS ' ' + t)"
-	}
-	return fmt.Sprintf("CASE WHEN all(t IN $tokens WHERE %s + ' ' CONTAINS ' ' + t + ' ') THEN %d WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d END",
-		top, emnkg.SearchTierExactTop, starts(top), emnkg.SearchTierTop, starts(labels), emnkg.SearchTierLabels,
-		starts(all), emnkg.SearchTierAny)
+	top := "n." + keySearchTop
+	labels := top + " + ' ' + n." + keySearchMid
+	all := labels + " + ' ' + n." + keySearchLow
+	return fmt.Sprintf("CASE WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d WHEN %s THEN %d END",
+		tokensAreWords(top), emnkg.SearchTierExactTop, tokensStartWords(top), emnkg.SearchTierTop,
+		tokensStartWords(labels), emnkg.SearchTierLabels, tokensStartWords(all), emnkg.SearchTierAny)
 }
 
 // SearchCandidates returns up to q.Limit nodes whose search words have
@@ -240,8 +249,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q emnkg.SearchCandidatesQu
 	}
 	// The index finds the best tier's nodes, but for words longer than it
 	// indexes whole (see searchTierGroup): a string search tells those.
-	wordsList, wordsRecords := queries("WITH n WHERE all(t IN $tokens WHERE ' ' + n." + keySearchTop +
-		" + ' ' CONTAINS ' ' + t + ' ')" + kinds)
+	wordsList, wordsRecords := queries("WITH n WHERE " + tokensAreWords("n."+keySearchTop) + kinds)
 	tierList, tierRecords := queries("WITH n, " + searchTierCypher() + " AS tier WHERE tier = $tier" + kinds)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*emnkg.SearchCandidateSet, error) {
 		c := emnkg.NewSearchCollector(q)
