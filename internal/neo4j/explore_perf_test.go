@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,8 +53,11 @@ func (r *timedReader) EdgesAmong(ctx context.Context, ids []string, types []emnk
 // capped at 500 nodes on the 100k-node graph of TestNeighbourhood100k, the
 // median time of each store call (after a warm-up). With
 // EMNKG_EXPLORE_DUMP set to a file name it also writes the queries of the
-// last run and their parameters there, as JSON lines, to PROFILE them. It
-// runs only when EnvPerf is set.
+// last run and their parameters there, as JSON lines, to PROFILE them.
+// It also logs the CPU time each neighbourhood costs this process and,
+// with EMNKG_NEO4J_PID set to the Neo4j process's ID (scripts/neo4j.sh
+// writes it to <workdir>/neo4j.pid), the Neo4j process by thread group,
+// over 100 more neighbourhoods. It runs only when EnvPerf is set.
 func TestExploreNeighbourhoodCalls100k(t *testing.T) {
 	if os.Getenv(EnvPerf) == "" {
 		t.Skip("set " + EnvPerf + "=1 to load 100k nodes and time neighbourhood calls")
@@ -104,6 +109,9 @@ func TestExploreNeighbourhoodCalls100k(t *testing.T) {
 		}
 		t.Logf("%s: median %v (min %v): %s", id, median(totals[1:]), slices.Min(totals[1:]), strings.Join(parts, ", "))
 	}
+	for _, id := range []string{synth.DocumentID(500), synth.NCPID(0)} {
+		logCPUPerNeighbourhood(t, s, id, 100)
+	}
 	if name := os.Getenv("EMNKG_EXPLORE_DUMP"); name != "" {
 		f, err := os.Create(name)
 		if err != nil {
@@ -124,4 +132,90 @@ func median(ds []time.Duration) time.Duration {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
 	return ds[len(ds)/2]
+}
+
+// logCPUPerNeighbourhood logs the CPU time that runs depth-2
+// neighbourhoods capped at 500 nodes from id cost, per neighbourhood: this
+// process's (getrusage) and, when EMNKG_NEO4J_PID names the Neo4j process,
+// that process's by thread group (/proc/<pid>/task/*/stat).
+func logCPUPerNeighbourhood(t *testing.T, s *neo4j.Store, id string, runs int) {
+	t.Helper()
+	pid := os.Getenv("EMNKG_NEO4J_PID")
+	before, beforeNeo4j := selfCPU(t), threadCPU(t, pid)
+	start := time.Now()
+	for range runs {
+		if _, err := emnkg.Neighbourhood(t.Context(), s, emnkg.NeighbourhoodQuery{IDs: []string{id}, Depth: 2, Limit: 500}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wall := time.Since(start) / time.Duration(runs)
+	per := func(d time.Duration) time.Duration { return (d / time.Duration(runs)).Round(100 * time.Microsecond) }
+	line := fmt.Sprintf("%s: %d neighbourhoods, mean wall %v; CPU per neighbourhood: this process %v",
+		id, runs, wall.Round(100*time.Microsecond), per(selfCPU(t)-before))
+	if pid != "" {
+		after := threadCPU(t, pid)
+		var groups []string
+		for g := range after {
+			groups = append(groups, g)
+		}
+		slices.SortFunc(groups, func(a, b string) int { return int(after[b] - beforeNeo4j[b] - (after[a] - beforeNeo4j[a])) })
+		var total time.Duration
+		var parts []string
+		for _, g := range groups {
+			if d := after[g] - beforeNeo4j[g]; d > 0 {
+				total += d
+				parts = append(parts, fmt.Sprintf("%s %v", g, per(d)))
+			}
+		}
+		line += fmt.Sprintf(", Neo4j %v (%s)", per(total), strings.Join(parts, ", "))
+	}
+	t.Log(line)
+}
+
+// selfCPU returns the user and system CPU time this process has used.
+func selfCPU(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// threadCPU returns the user and system CPU time the threads of process
+// pid have used, summed by thread name without its trailing digits and
+// dashes (a thread group such as "neo4j.BoltWorke"); nil when pid is "".
+// Threads that ended are not counted.
+func threadCPU(t *testing.T, pid string) map[string]time.Duration {
+	t.Helper()
+	if pid == "" {
+		return nil
+	}
+	tasks, err := os.ReadDir("/proc/" + pid + "/task")
+	if err != nil {
+		t.Fatalf("EMNKG_NEO4J_PID=%s: %v", pid, err)
+	}
+	out := map[string]time.Duration{}
+	for _, task := range tasks {
+		b, err := os.ReadFile("/proc/" + pid + "/task/" + task.Name() + "/stat")
+		if err != nil {
+			continue // the thread ended
+		}
+		// The name is in parentheses and may hold spaces; utime and stime
+		// are the 12th and 13th fields after it, in clock ticks (100 a
+		// second on Linux).
+		open, closing := strings.IndexByte(string(b), '('), strings.LastIndexByte(string(b), ')')
+		fields := strings.Fields(string(b[closing+1:]))
+		if open < 0 || closing < open || len(fields) < 13 {
+			t.Fatalf("unexpected %s/task/%s/stat: %q", pid, task.Name(), b)
+		}
+		utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+		stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("unexpected %s/task/%s/stat: %q", pid, task.Name(), b)
+		}
+		group := strings.TrimRight(string(b[open+1:closing]), "0123456789-")
+		out[group] += time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return out
 }
