@@ -134,8 +134,8 @@ func median(ds []time.Duration) time.Duration {
 	return ds[len(ds)/2]
 }
 
-// logCPUPerNeighbourhood logs the CPU time that runs depth-2
-// neighbourhoods capped at 500 nodes from id cost, per neighbourhood: this
+// logCPUPerNeighbourhood answers the depth-2 neighbourhood capped at 500
+// nodes from id runs times and logs the mean CPU time of one: this
 // process's (getrusage) and, when EMNKG_NEO4J_PID names the Neo4j process,
 // that process's by thread group (/proc/<pid>/task/*/stat).
 func logCPUPerNeighbourhood(t *testing.T, s *neo4j.Store, id string, runs int) {
