@@ -288,24 +288,24 @@ func (s *Store) callError(ctx context.Context, err error) error {
 
 // run runs one query in tx and returns all its records.
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	if s.queryHook != nil {
-		s.queryHook(cypher, params)
-	}
-	res, err := tx.Run(ctx, cypher, params)
 	var recs []*neo4j.Record
-	if err == nil {
-		recs, err = res.Collect(ctx)
-	}
+	err := s.each(ctx, tx, cypher, params, func(r *neo4j.Record) (bool, error) {
+		recs = append(recs, r)
+		return true, nil
+	})
 	var dbErr *neo4j.Neo4jError
 	if errors.As(err, &dbErr) && dbErr.Code == codeConstraintFailed {
 		// Another transaction stored the same ID meanwhile: running the
 		// transaction again sees it and decides anew.
 		dbErr.MarkRetriable()
 	}
-	return recs, err
+	if err != nil {
+		return nil, err
+	}
+	return recs, nil
 }
 
-// each runs a read query and gives f its records one after the other,
+// each runs a query in tx and gives f its records one after the other,
 // until there are no more, f returns false or an error; the records left
 // are never sent (the driver discards them when the transaction ends).
 func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any,
